@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// sitscube: satellite image time series → data cubes → training datasets → classified maps.
+// Target layering follows DESIGN.md §2: a target imports only those listed above it.
+import PackageDescription
+
+let package = Package(
+    name: "sitscube",
+    products: [
+        .executable(name: "sitscube", targets: ["sitscube"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C libraries (system packages; only GeoIO imports CGDAL, only NN imports CBLAS)
+        .systemLibrary(
+            name: "CGDAL", pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev", "libproj-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Library targets, bottom to top
+        .target(
+            name: "GeoIO",
+            dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "NN", dependencies: ["CBLAS"]),
+        .target(name: "SampleArchive", dependencies: ["GeoIO"]),
+
+        // MARK: The CLI
+        .executableTarget(
+            name: "sitscube",
+            dependencies: [
+                "GeoIO", "SampleArchive", "NN",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["GeoIO"], path: "Tests/TestSupport"),
+        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),
+        .testTarget(name: "SampleArchiveTests", dependencies: ["SampleArchive", "GeoIO", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

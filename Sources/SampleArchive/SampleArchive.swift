@@ -1,0 +1,2 @@
+/// Deterministic generator of the synthetic sample archive (DESIGN.md §2).
+enum SampleArchiveModule {}

@@ -1,0 +1,139 @@
+import ArgumentParser
+
+/// Subcommands whose stage has not landed yet. Each says so in one line and exits non-zero;
+/// the issue that builds a stage replaces its entry here with a file of its own.
+protocol PlannedCommand: ParsableCommand {
+    static var issue: String { get }
+}
+
+extension PlannedCommand {
+    func run() throws {
+        throw CLIError.notBuilt(command: Self.configuration.commandName ?? "?", issue: Self.issue)
+    }
+}
+
+struct ScenesCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenes", abstract: "List the scenes found in an archive, and why anything was skipped.")
+    static let issue = "scenes"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct MaskCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mask", abstract: "Mask clouds, shadows and fill of a scene or archive onto a grid.")
+    static let issue = "scenes"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct CubeCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cube", abstract: "Build a cube: composites per time window, indices, gap filling.")
+    static let issue = "cube"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct CompositeCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "composite", abstract: "Composite masked scenes per time window (a step of `cube`).")
+    static let issue = "cube"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct IndicesCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indices", abstract: "Append spectral indices to a cube (a step of `cube`).")
+    static let issue = "cube"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct FillCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fill", abstract: "Interpolate gaps of a cube in time (a step of `cube`).")
+    static let issue = "cube"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct PatchesCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patches", abstract: "Cut labeled patches (default 9×9) from a cube into a dataset.")
+    static let issue = "datasets"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct ParcelsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parcels", abstract: "Cut parcel crops (default 32×32) from a cube into a dataset.")
+    static let issue = "datasets"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct SegmentsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segments", abstract: "Cut segmentation tiles with label masks from a cube.")
+    static let issue = "datasets"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct DatasetCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset", abstract: "Inspect a training dataset (`dataset info DATASET`).")
+    static let issue = "datasets"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct ModelsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "List the model architectures and their parameter counts.")
+    static let issue = "model zoo"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct TrainCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train a model on a dataset.")
+    static let issue = "model zoo"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct CVCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cv", abstract: "Cross-validate a model over the dataset's folds.")
+    static let issue = "model zoo"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct EvaluateCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Score a trained model on a dataset split.")
+    static let issue = "model zoo"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct PredictCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict", abstract: "Classify a cube wall to wall into a map GeoTIFF.")
+    static let issue = "predictor"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct PipelineCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline", abstract: "Print a pipeline template or check a pipeline file.")
+    static let issue = "pipelines"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct RunCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a pipeline file, resuming what is already done.")
+    static let issue = "pipelines"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct SlurmCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm", abstract: "Write (and optionally submit) Slurm scripts for a sharded pipeline.")
+    static let issue = "pipelines"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}

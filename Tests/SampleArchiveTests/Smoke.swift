@@ -1,0 +1,6 @@
+import XCTest
+@testable import SampleArchive
+
+final class SampleArchiveSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}
