@@ -25,6 +25,7 @@ let package = Package(
         .target(
             name: "GeoIO",
             dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Scenes", dependencies: ["GeoIO"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO"]),
 
@@ -32,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "sitscube",
             dependencies: [
-                "GeoIO", "SampleArchive", "NN",
+                "GeoIO", "Scenes", "SampleArchive", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GeoIO"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),
         .testTarget(name: "SampleArchiveTests", dependencies: ["SampleArchive", "GeoIO", "TestSupport"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
     ],
     swiftLanguageModes: [.v5]

@@ -12,13 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct ScenesCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "scenes", abstract: "List the scenes found in an archive, and why anything was skipped.")
-    static let issue = "scenes"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct MaskCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "mask", abstract: "Mask clouds, shadows and fill of a scene or archive onto a grid.")
