@@ -1,0 +1,78 @@
+import Foundation
+
+/// The result of running an external program.
+public struct CommandResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutData: Data
+}
+
+public struct CommandError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Runs the GDAL command-line tools (gdalwarp, gdal_rasterize, gdalinfo, ogrinfo …) as the
+/// independent reference that GeoIO's results are compared with.
+public enum Command {
+    /// Runs `program` (looked up on PATH) with `arguments`, capturing its output.
+    @discardableResult
+    public static func run(_ program: String, _ arguments: [String], allowFailure: Bool = false) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a large output cannot fill a pipe and block the child.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let errData = errBox.data
+        process.waitUntilExit()
+        let result = CommandResult(status: process.terminationStatus,
+                                   stdout: String(decoding: outData, as: UTF8.self),
+                                   stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+        if result.status != 0 && !allowFailure {
+            throw CommandError(description: "\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+        return result
+    }
+
+    /// Whether `program` can be found on PATH.
+    public static func exists(_ program: String) -> Bool {
+        (try? run("which", [program], allowFailure: true).status) == 0
+    }
+
+    /// `gdalinfo -json` (with stats when asked) parsed as a dictionary.
+    public static func gdalinfo(_ path: String, extra: [String] = []) throws -> [String: Any] {
+        let r = try run("gdalinfo", ["-json"] + extra + [path])
+        guard let json = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] else {
+            throw CommandError(description: "gdalinfo -json \(path) is not a JSON object")
+        }
+        return json
+    }
+
+    /// `ogrinfo -json` is GDAL ≥ 3.7; with 3.6 the GeoJSON export of `ogr2ogr` is the machine-readable form.
+    public static func ogrGeoJSON(_ path: String, layer: String? = nil, extra: [String] = []) throws -> [String: Any] {
+        let r = try run("ogr2ogr", ["-f", "GeoJSON", "/vsistdout/"] + extra + [path] + (layer.map { [$0] } ?? []))
+        guard let json = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] else {
+            throw CommandError(description: "ogr2ogr GeoJSON of \(path) is not a JSON object")
+        }
+        return json
+    }
+
+    /// `gdallocationinfo -valonly` at pixel (col, row) of band `band`.
+    public static func locationValue(_ path: String, col: Int, row: Int, band: Int = 1) throws -> Double? {
+        let r = try run("gdallocationinfo", ["-valonly", "-b", "\(band)", path, "\(col)", "\(row)"])
+        return Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
