@@ -79,6 +79,10 @@ public final class GeoTIFFWriter {
     public var bandCount: Int { raster.bandCount }
 
     public func write<T: RasterScalar>(band: Int, window: Window? = nil, _ values: [T]) throws {
+        try raster.write(band: band, window: window, values[...])
+    }
+
+    public func write<T: RasterScalar>(band: Int, window: Window? = nil, _ values: ArraySlice<T>) throws {
         try raster.write(band: band, window: window, values)
     }
 

@@ -26,17 +26,23 @@ extension Raster {
 
     /// Writes `values` (row-major, `window.pixelCount` of them) into a window of a band.
     public func write<T: RasterScalar>(band index: Int, window: Window? = nil, _ values: [T]) throws {
+        try write(band: index, window: window, values[...])
+    }
+
+    /// Writes a slice of a larger buffer (one band of a band-sequential block) without copying it.
+    public func write<T: RasterScalar>(band index: Int, window: Window? = nil, _ values: ArraySlice<T>) throws {
         let w = window ?? Window(width: width, height: height)
         try validate(w, band: index)
         guard values.count >= w.pixelCount else {
             throw GeoIOError(.invalidArgument, path: path, "writing band \(index), \(w): \(values.count) values for \(w.pixelCount) pixels")
         }
         let b = try band(index)
-        var copy = values
-        try copy.withUnsafeMutableBytes { bytes in
+        try values.withUnsafeBytes { bytes in
+            // GF_Write only reads the buffer; GDAL's signature is not const.
+            let pointer = UnsafeMutableRawPointer(mutating: bytes.baseAddress)
             try checkStatus(path, "writing band \(index), \(w)", kind: .unwritable) {
                 GDALRasterIO(b, GF_Write, Int32(w.col), Int32(w.row), Int32(w.width), Int32(w.height),
-                             bytes.baseAddress, Int32(w.width), Int32(w.height), T.rasterType.gdal, 0, 0)
+                             pointer, Int32(w.width), Int32(w.height), T.rasterType.gdal, 0, 0)
             }
         }
     }

@@ -116,7 +116,12 @@ public struct Catalog: Sendable {
         }
     }
 
-    /// A product folder by its name (Landsat, SAFE) or by its band files (COG layout).
+    /// Whether `path` is a product folder, by its name (Landsat, SAFE) or its band files (COG
+    /// layout), as opposed to an archive of products.
+    public static func looksLikeProduct(_ path: String) -> Bool {
+        looksLikeProduct(path, name: URL(fileURLWithPath: path).lastPathComponent)
+    }
+
     static func looksLikeProduct(_ path: String, name: String) -> Bool {
         if LandsatProduct.matches(folderName: name) || Sentinel2Product.isSAFE(folderName: name) { return true }
         if name.hasPrefix("L") && name.contains("_L2S") { return true }  // a misnamed Landsat folder: report it

@@ -7,6 +7,10 @@ enum LandsatProduct {
     static let validReflectanceDN: ClosedRange<Double> = 7273...43636
     static let defaultReflectance = (scale: 0.0000275, offset: -0.2)
     static let defaultTemperature = (scale: 0.00341802, offset: 149.0)
+    /// The MTL also carries Level-1 TOA factors under the same key names (REFLECTANCE_MULT_BAND_n
+    /// = 2e-5 in LEVEL1_RADIOMETRIC_RESCALING): surface values must come from these groups.
+    static let reflectanceGroup = "LEVEL2_SURFACE_REFLECTANCE_PARAMETERS"
+    static let temperatureGroup = "LEVEL2_SURFACE_TEMPERATURE_PARAMETERS"
 
     static func matches(folderName: String) -> Bool {
         folderName.wholeMatch(of: #/L[CTEO]0[4-9]_L2S[PR]_\d{6}_\d{8}_\d{8}_\d{2}_(T1|T2|RT)/#) != nil
@@ -52,15 +56,15 @@ enum LandsatProduct {
                 let n = productBand.dropFirst(3)
                 bands[common] = BandFile(
                     productBand: productBand, path: file,
-                    scale: mtl.number("TEMPERATURE_MULT_BAND_ST_\(n)") ?? defaultTemperature.scale,
-                    offset: mtl.number("TEMPERATURE_ADD_BAND_ST_\(n)") ?? defaultTemperature.offset,
+                    scale: mtl.number("TEMPERATURE_MULT_BAND_ST_\(n)", in: temperatureGroup) ?? defaultTemperature.scale,
+                    offset: mtl.number("TEMPERATURE_ADD_BAND_ST_\(n)", in: temperatureGroup) ?? defaultTemperature.offset,
                     fillDN: 0, validDN: 1...65535)
             } else {
                 let n = productBand.dropFirst(4)
                 bands[common] = BandFile(
                     productBand: productBand, path: file,
-                    scale: mtl.number("REFLECTANCE_MULT_BAND_\(n)") ?? defaultReflectance.scale,
-                    offset: mtl.number("REFLECTANCE_ADD_BAND_\(n)") ?? defaultReflectance.offset,
+                    scale: mtl.number("REFLECTANCE_MULT_BAND_\(n)", in: reflectanceGroup) ?? defaultReflectance.scale,
+                    offset: mtl.number("REFLECTANCE_ADD_BAND_\(n)", in: reflectanceGroup) ?? defaultReflectance.offset,
                     fillDN: 0, validDN: validReflectanceDN)
             }
         }

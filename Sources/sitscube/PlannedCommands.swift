@@ -12,13 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct MaskCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "mask", abstract: "Mask clouds, shadows and fill of a scene or archive onto a grid.")
-    static let issue = "scenes"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct CubeCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "cube", abstract: "Build a cube: composites per time window, indices, gap filling.")
