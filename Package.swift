@@ -26,6 +26,7 @@ let package = Package(
             name: "GeoIO",
             dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Scenes", dependencies: ["GeoIO"]),
+        .target(name: "Cube", dependencies: ["GeoIO", "Scenes"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO"]),
 
@@ -33,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "sitscube",
             dependencies: [
-                "GeoIO", "Scenes", "SampleArchive", "NN",
+                "GeoIO", "Scenes", "Cube", "SampleArchive", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),
         .testTarget(name: "SampleArchiveTests", dependencies: ["SampleArchive", "GeoIO", "TestSupport"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "GeoIO", "TestSupport"]),
+        .testTarget(name: "CubeTests", dependencies: ["Cube", "Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
     ],
     swiftLanguageModes: [.v5]

@@ -9,12 +9,27 @@ public struct GeoTIFFProfile: Sendable {
     public var cloudOptimized = false
     /// Overview resampling ("MODE" for classes, "AVERAGE" for reflectance); nil for none.
     public var overviewResampling: String?
+    /// Writes blocks into an uncompressed staging file and copies it, tile by tile in order, into
+    /// the final file at `finish()`. The bytes then depend only on the pixel values, not on the
+    /// order or size of the blocks written (parallel block engines need this for determinism).
+    public var staged = false
 
-    public init(tileSize: Int = 512, compression: String = "DEFLATE", cloudOptimized: Bool = false, overviewResampling: String? = nil) {
+    public init(tileSize: Int = 512, compression: String = "DEFLATE", cloudOptimized: Bool = false,
+                overviewResampling: String? = nil, staged: Bool = false) {
         self.tileSize = tileSize
         self.compression = compression
         self.cloudOptimized = cloudOptimized
         self.overviewResampling = overviewResampling
+        self.staged = staged
+    }
+
+    /// Tiled DEFLATE GeoTIFF written from parallel blocks, with deterministic bytes.
+    public static let parallelBlocks = GeoTIFFProfile(staged: true)
+
+    var needsStaging: Bool { cloudOptimized || staged }
+
+    func stagingOptions() -> [(String, String)] {
+        [("TILED", "YES"), ("BLOCKXSIZE", "\(tileSize)"), ("BLOCKYSIZE", "\(tileSize)"), ("BIGTIFF", "IF_SAFER"), ("INTERLEAVE", "BAND")]
     }
 
     public static let standard = GeoTIFFProfile()
@@ -62,11 +77,11 @@ public final class GeoTIFFWriter {
         self.type = type
         self.profile = profile
         try AtomicOutput.prepareFolder(of: path)
-        // A COG is copied from a plain tiled GTiff at the end, so that one needs its own name.
-        stagingPath = AtomicOutput.temporaryPath(for: path) + (profile.cloudOptimized ? ".staging.tif" : "")
+        // A COG or a staged file is copied from a plain tiled GTiff at the end, so that one needs its own name.
+        stagingPath = AtomicOutput.temporaryPath(for: path) + (profile.needsStaging ? ".staging.tif" : "")
         Self.removeLeftovers(of: stagingPath)
-        raster = try Raster.create(stagingPath, grid: grid, bandCount: bandCount, type: type,
-                                   driver: "GTiff", options: profile.creationOptions(for: type))
+        raster = try Raster.create(stagingPath, grid: grid, bandCount: bandCount, type: type, driver: "GTiff",
+                                   options: profile.needsStaging ? profile.stagingOptions() : profile.creationOptions(for: type))
     }
 
     deinit {
@@ -108,6 +123,15 @@ public final class GeoTIFFWriter {
             let finalTmp = AtomicOutput.temporaryPath(for: path)
             if profile.cloudOptimized {
                 try raster.copy(to: finalTmp, driver: "COG", options: profile.cogOptions(for: type)).close()
+                try raster.close()
+                Self.removeLeftovers(of: stagingPath)
+            } else if profile.staged {
+                try raster.flush()
+                let copy = try raster.copy(to: finalTmp, driver: "GTiff", options: profile.creationOptions(for: type))
+                if let resampling = profile.overviewResampling {
+                    try copy.buildOverviews(levels: Self.overviewLevels(for: grid, tile: profile.tileSize), resampling: resampling)
+                }
+                try copy.close()
                 try raster.close()
                 Self.removeLeftovers(of: stagingPath)
             } else {

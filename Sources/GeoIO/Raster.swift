@@ -77,6 +77,15 @@ public final class Raster {
         }
     }
 
+    /// Writes cached blocks to disk.
+    public func flush() throws {
+        // GDAL 3.6 declares GDALFlushCache void; failures are left as the thread's last error.
+        try checkStatus(path, "flushing", kind: .unwritable) {
+            GDALFlushCache(handle)
+            return CPLGetLastErrorType()
+        }
+    }
+
     // MARK: Size and georeferencing
 
     public var width: Int { Int(GDALGetRasterXSize(handle)) }

@@ -13,20 +13,17 @@ public final class SceneReader {
     private let files: [BandFile]
     private let quality: BandSource
     private let saturation: BandSource?
-    private var dn: [Float] = []
-    private var qa: [Float] = []
-    private var sat: [Float] = []
-    private var scratch: [Float] = []
-    private var cloud: [Bool] = []
-    private var masked: [Bool] = []
+    private let work: ReadScratch
 
     /// - Parameters:
     ///   - resampling: for reflectance and temperature when the scene must be warped (bilinear by
     ///     default); QA_PIXEL and SCL always use nearest neighbour.
     /// - Throws: `SceneError.missingBand` for a band the sensor lacks, or GeoIO errors opening files.
+    ///   - scratch: block buffers; readers used one after another on one thread can share one.
     public init(scene: Scene, grid: Grid, bands: [CommonBand]? = nil, mask: MaskOptions = MaskOptions(),
-                resampling: Resampling = .bilinear) throws {
+                resampling: Resampling = .bilinear, scratch: ReadScratch = ReadScratch()) throws {
         self.scene = scene
+        work = scratch
         self.grid = grid
         self.mask = mask
         let wanted = bands ?? scene.defaultBands
@@ -57,27 +54,27 @@ public final class SceneReader {
         if values.count < bands.count * n { values = [Float](repeating: .nan, count: bands.count * n) }
         try readMask(window)
         if let saturation {
-            try saturation.read(window, into: &sat, scratch: &scratch)
-            for i in 0..<n where sat[i] != 0 { masked[i] = true }
+            try saturation.read(window, into: &work.sat, scratch: &work.scratch)
+            for i in 0..<n where work.sat[i] != 0 { work.masked[i] = true }
         }
         for (b, source) in sources.enumerated() {
-            try source.read(window, into: &dn, scratch: &scratch)
+            try source.read(window, into: &work.dn, scratch: &work.scratch)
             let file = files[b]
             let scale = Float(file.scale), offset = Float(file.offset)
             let lo = Float(file.validDN?.lowerBound ?? -.infinity), hi = Float(file.validDN?.upperBound ?? .infinity)
             let fill = file.fillDN.map(Float.init) ?? .nan
             for i in 0..<n {
-                let v = dn[i]
+                let v = work.dn[i]
                 // NaN fails both comparisons, so warped gaps stay invalid too.
                 if v >= lo, v <= hi, v != fill {
                     values[b * n + i] = v * scale + offset
                 } else {
-                    masked[i] = true
+                    work.masked[i] = true
                 }
             }
         }
         var count = 0
-        for i in 0..<n where masked[i] {
+        for i in 0..<n where work.masked[i] {
             count += 1
             for b in 0..<bands.count { values[b * n + i] = .nan }
         }
@@ -87,32 +84,32 @@ public final class SceneReader {
     /// Decodes the quality layer into `masked`, growing clouds and shadows by the buffer.
     private func readMask(_ window: Window) throws {
         let n = window.pixelCount
-        if masked.count < n { masked = [Bool](repeating: false, count: n) }
+        if work.masked.count < n { work.masked = [Bool](repeating: false, count: n) }
         let kind = scene.quality.kind
         let radius = mask.bufferPixels
         guard radius > 0 else {
-            try quality.read(window, into: &qa, scratch: &scratch)
-            for i in 0..<n { masked[i] = kind.isMasked(UInt16(qa[i]), mask) }
+            try quality.read(window, into: &work.qa, scratch: &work.scratch)
+            for i in 0..<n { work.masked[i] = kind.isMasked(UInt16(work.qa[i]), mask) }
             return
         }
         // Clouds just outside the window still buffer into it: read a halo of `radius` pixels.
         // The halo is clipped to the grid; beyond the grid nothing is cloud.
         let halo = window.padded(by: radius)
         guard let inside = halo.intersection(grid.window) else { return }
-        try quality.read(inside, into: &qa, scratch: &scratch)
-        if cloud.count < halo.pixelCount { cloud = [Bool](repeating: false, count: halo.pixelCount) }
-        for i in 0..<halo.pixelCount { cloud[i] = false }
+        try quality.read(inside, into: &work.qa, scratch: &work.scratch)
+        if work.cloud.count < halo.pixelCount { work.cloud = [Bool](repeating: false, count: halo.pixelCount) }
+        for i in 0..<halo.pixelCount { work.cloud[i] = false }
         for r in 0..<inside.height {
             for c in 0..<inside.width {
                 let h = (r + inside.row - halo.row) * halo.width + c + inside.col - halo.col
-                cloud[h] = kind.isCloudOrShadow(UInt16(qa[r * inside.width + c]), mask)
+                work.cloud[h] = kind.isCloudOrShadow(UInt16(work.qa[r * inside.width + c]), mask)
             }
         }
         for r in 0..<window.height {
             for c in 0..<window.width {
                 let centre = (r + window.row - inside.row) * inside.width + c + window.col - inside.col
-                masked[r * window.width + c] = kind.isMasked(UInt16(qa[centre]), mask)
-                    || Dilation.touches(cloud, width: halo.width, col: c + radius, row: r + radius, radius: radius)
+                work.masked[r * window.width + c] = kind.isMasked(UInt16(work.qa[centre]), mask)
+                    || Dilation.touches(work.cloud, width: halo.width, col: c + radius, row: r + radius, radius: radius)
             }
         }
     }
@@ -134,4 +131,16 @@ enum Dilation {
         }
         return false
     }
+}
+
+/// Block buffers of `SceneReader`, reused across blocks and across the readers of one thread.
+public final class ReadScratch {
+    var dn: [Float] = []
+    var qa: [Float] = []
+    var sat: [Float] = []
+    var scratch: [Float] = []
+    var cloud: [Bool] = []
+    var masked: [Bool] = []
+
+    public init() {}
 }

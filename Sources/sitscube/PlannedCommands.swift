@@ -12,20 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct CubeCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cube", abstract: "Build a cube: composites per time window, indices, gap filling.")
-    static let issue = "cube"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct CompositeCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "composite", abstract: "Composite masked scenes per time window (a step of `cube`).")
-    static let issue = "cube"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct IndicesCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "indices", abstract: "Append spectral indices to a cube (a step of `cube`).")

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Cube
+import GeoIO
+import Scenes
+
+/// Options shared by `cube` and `composite`: what the cube holds and how the build runs.
+struct CubeBuildOptions: ParsableArguments {
+    @Option(help: "Time windows: half-year, quarter, month, year, scene, or START:END[,START:END…].")
+    var windows: String = "half-year"
+
+    @Option(help: "Reducer over each window's valid observations: median, mean, min, max, pNN.")
+    var reducer: String = "median"
+
+    @Option(help: "Reflectance bands, comma-separated (default: every band all scenes share).")
+    var bands: String?
+
+    @Option(help: "Target grid: like:FILE.tif or EPSG:n,RES[,xmin,ymin,xmax,ymax] (default: the first scene's grid).")
+    var grid: String?
+
+    @Option(help: "Grow clouds and shadows by N pixels.")
+    var buffer: Int = 0
+
+    @Flag(name: .customLong("mask-snow"), help: "Also mask snow and ice.")
+    var maskSnow = false
+
+    @Option(help: "Resampling of reflectance for scenes off the target grid: nearest, bilinear, cubic, average.")
+    var resampling: String = "bilinear"
+
+    @Option(help: "Memory for block buffers, e.g. 512MiB, 1GiB, 2GB.")
+    var memory: String = "1GiB"
+
+    @Option(help: "Fixed block side in pixels (default: derived from --memory).")
+    var block: Int?
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ParallelWork.defaultThreads
+
+    func validate() throws {
+        guard buffer >= 0, buffer <= 100 else { throw ValidationError("--buffer must be between 0 and 100 pixels") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let block, block < 1 { throw ValidationError("--block must be at least 1 pixel") }
+        _ = try memoryBytes()
+    }
+
+    func memoryBytes() throws -> Int {
+        guard let bytes = ByteSize.parse(memory), bytes >= 16 << 20 else {
+            throw ValidationError("--memory '\(memory)': expected a size of at least 16MiB, such as 512MiB or 2GiB")
+        }
+        return bytes
+    }
+
+    func settings(indices: [SpectralIndex], fill: GapFill) throws -> CubeSettings {
+        var s = CubeSettings()
+        s.windows = try WindowScheme(parsing: windows)
+        s.reducer = try Reducer(parsing: reducer)
+        s.bands = try bands.map { try CommonBand.parseList($0) }
+        s.indices = indices
+        s.fill = fill
+        s.mask.maskSnow = maskSnow
+        s.mask.bufferPixels = buffer
+        guard let r = Resampling(name: resampling) else { throw ValidationError("--resampling '\(resampling)' is not a method") }
+        s.resampling = r
+        return s
+    }
+
+    func runOptions() throws -> CubeRunOptions {
+        var r = CubeRunOptions()
+        r.memoryBytes = try memoryBytes()
+        r.blockSize = block
+        r.threads = threads
+        return r
+    }
+}
+
+/// Sizes such as "1GiB", "512MiB", "2GB", "800M" or plain bytes.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("gib", 1_073_741_824), ("mib", 1_048_576), ("kib", 1024), ("gb", 1e9), ("mb", 1e6), ("kb", 1e3),
+                                         ("g", 1_073_741_824), ("m", 1_048_576), ("k", 1024), ("b", 1)]
+        for (suffix, factor) in units where t.hasSuffix(suffix) {
+            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v > 0 else { return nil }
+            return Int(v * factor)
+        }
+        return Int(t)
+    }
+}
+
+/// Runs a cube build from an archive with progress, shared by `cube` and `composite`.
+enum CubeRun {
+    static func build(archive: String, output: String, filter: SceneFilterOptions, options: CubeBuildOptions,
+                      settings: CubeSettings) throws {
+        var settings = settings
+        let sceneFilter = try filter.makeFilter()
+        settings.from = sceneFilter.from
+        settings.to = sceneFilter.to
+        let catalog = try Catalog.scan(archive, filter: sceneFilter)
+        for s in catalog.skipped { Log.info("skipped \(s.path): \(s.reason)") }
+        guard !catalog.scenes.isEmpty else {
+            throw CLIError.invalid("\(archive): no usable scenes after the filters (\(catalog.skipped.count) skipped); run `sitscube scenes \(archive) --max-cloud 100` to see what is there")
+        }
+        let grid = try GridSpec(parsing: options.grid).resolve(for: catalog.scenes)
+        let builder = try CubeBuilder(scenes: catalog.scenes, grid: grid, settings: settings)
+        for label in builder.emptyWindows { Log.info("window \(label) has no scene: its composite is NaN before filling") }
+        let run = try options.runOptions()
+        let side = builder.blockSize(for: run)
+        Log.info("cube: \(builder.scenes.count) scenes, \(builder.windows.count) time steps, \(builder.bandNames.count) bands "
+                 + "(\(builder.bandNames.joined(separator: ","))), grid \(grid.width)×\(grid.height), blocks of \(side)×\(side) on \(run.threads) threads")
+        let progress = Progress(total: grid.window.subdivided(tileWidth: side, tileHeight: side).count, unit: "blocks")
+        let report = try builder.build(into: output, run: run) { _, _, _ in progress.advance() }
+        progress.finish()
+        if report.upToDate {
+            print("\(output): up to date (same scenes and settings)")
+        } else {
+            print("\(output): \(report.manifest.times.count) time steps × \(report.manifest.bands.count) bands"
+                  + (report.emptyPixels > 0 ? ", \(report.emptyPixels) pixels without any valid observation" : ""))
+        }
+    }
+}
