@@ -25,6 +25,10 @@ public final class Raster {
         let h = try check(path, "cannot open as a raster", kind: .unreadable) {
             GDALOpenEx(path, sc_open_flags(1, 0, update ? 1 : 0), nil, nil, nil)
         }
+        // GDAL 3.6's GTiff driver loads the .aux.xml sidecar (category names, statistics) only
+        // when georeferencing is first asked for; ask now so band properties are complete.
+        var coefficients = [Double](repeating: 0, count: 6)
+        _ = GDALGetGeoTransform(h, &coefficients)
         let raster = Raster(handle: h, path: path)
         guard raster.bandCount > 0 else {
             throw GeoIOError(.unreadable, path: path, "has no raster bands")
