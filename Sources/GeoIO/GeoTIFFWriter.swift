@@ -80,8 +80,11 @@ public final class GeoTIFFWriter {
         // A COG or a staged file is copied from a plain tiled GTiff at the end, so that one needs its own name.
         stagingPath = AtomicOutput.temporaryPath(for: path) + (profile.needsStaging ? ".staging.tif" : "")
         Self.removeLeftovers(of: stagingPath)
-        raster = try Raster.create(stagingPath, grid: grid, bandCount: bandCount, type: type, driver: "GTiff",
-                                   options: profile.needsStaging ? profile.stagingOptions() : profile.creationOptions(for: type))
+        let staging = stagingPath
+        raster = try Self.naming(path) {
+            try Raster.create(staging, grid: grid, bandCount: bandCount, type: type, driver: "GTiff",
+                              options: profile.needsStaging ? profile.stagingOptions() : profile.creationOptions(for: type))
+        }
     }
 
     deinit {
@@ -94,11 +97,18 @@ public final class GeoTIFFWriter {
     public var bandCount: Int { raster.bandCount }
 
     public func write<T: RasterScalar>(band: Int, window: Window? = nil, _ values: [T]) throws {
-        try raster.write(band: band, window: window, values[...])
+        try write(band: band, window: window, values[...])
     }
 
     public func write<T: RasterScalar>(band: Int, window: Window? = nil, _ values: ArraySlice<T>) throws {
-        try raster.write(band: band, window: window, values)
+        try Self.naming(path) { try raster.write(band: band, window: window, values) }
+    }
+
+    /// Errors name the file the caller asked for, not the temporary one being written.
+    static func naming<R>(_ path: String, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch let e as GeoIOError where e.path != path {
+            throw GeoIOError(e.kind, path: path, e.message)
+        }
     }
 
     /// Band descriptions, in band order (GDAL shows them as band names; QGIS too).
@@ -117,6 +127,10 @@ public final class GeoTIFFWriter {
 
     /// Completes the file: overviews or the COG copy, then the rename into place.
     public func finish() throws {
+        try Self.naming(path) { try finishWrites() }
+    }
+
+    private func finishWrites() throws {
         guard !finished else { return }
         defer { finished = true }
         do {

@@ -25,6 +25,10 @@ public final class Raster {
         let h = try check(path, "cannot open as a raster", kind: .unreadable) {
             GDALOpenEx(path, sc_open_flags(1, 0, update ? 1 : 0), nil, nil, nil)
         }
+        // GDAL 3.6's GTiff driver loads the .aux.xml sidecar (category names, statistics) only
+        // when georeferencing is first asked for; ask now so band properties are complete.
+        var coefficients = [Double](repeating: 0, count: 6)
+        _ = GDALGetGeoTransform(h, &coefficients)
         let raster = Raster(handle: h, path: path)
         guard raster.bandCount > 0 else {
             throw GeoIOError(.unreadable, path: path, "has no raster bands")
@@ -173,9 +177,11 @@ public final class Raster {
     /// Colour table entries as RGBA, or nil when the band has none.
     public func colorTable(band index: Int) throws -> [RGBA]? {
         guard let table = GDALGetRasterColorTable(try band(index)) else { return nil }
-        return (0..<Int(GDALGetColorEntryCount(table))).map { i in
-            let e = GDALGetColorEntry(table, Int32(i))!.pointee
-            return RGBA(UInt8(e.c1), UInt8(e.c2), UInt8(e.c3), UInt8(e.c4))
+        return (0..<Int(GDALGetColorEntryCount(table))).compactMap { i in
+            // Entries are 0…255 for RGB tables; clamp anyway so an odd file cannot trap.
+            guard let e = GDALGetColorEntry(table, Int32(i))?.pointee else { return nil }
+            func c(_ v: Int16) -> UInt8 { UInt8(clamping: v) }
+            return RGBA(c(e.c1), c(e.c2), c(e.c3), c(e.c4))
         }
     }
 

@@ -44,6 +44,8 @@ public protocol RasterScalar: Sendable {
 }
 
 extension UInt8: RasterScalar { public static var rasterType: RasterDataType { .byte } }
+/// Int8 bands are Byte bands with PIXELTYPE=SIGNEDBYTE in GDAL 3.6; bytes pass through unchanged.
+extension Int8: RasterScalar { public static var rasterType: RasterDataType { .int8 } }
 extension UInt16: RasterScalar { public static var rasterType: RasterDataType { .uint16 } }
 extension Int16: RasterScalar { public static var rasterType: RasterDataType { .int16 } }
 extension UInt32: RasterScalar { public static var rasterType: RasterDataType { .uint32 } }
