@@ -62,8 +62,8 @@ public enum WindowScheme: Hashable, Sendable {
         }
     }
 
-    /// The windows over the years of `from`…`to` (whole calendar periods), or, for `scene`, one per
-    /// distinct date in `dates` within the range.
+    /// The windows of every year from `from.year` to `to.year` (whole years: cubes of one study
+    /// share a regular time axis), or, for `scene`, one per distinct date in `dates` within the range.
     public func windows(from: CalendarDate, to: CalendarDate, dates: [CalendarDate] = []) -> [TimeWindow] {
         func d(_ y: Int, _ m: Int, _ day: Int) -> CalendarDate { CalendarDate(dayNumber: (CalendarDate(year: y, month: m, day: 1)?.dayNumber ?? 0) + day - 1) }
         func lastDay(_ y: Int, _ m: Int) -> CalendarDate { d(y, m, CalendarDate.daysIn(month: m, year: y)) }
@@ -95,8 +95,8 @@ public enum WindowScheme: Hashable, Sendable {
         case .scene:
             return Set(dates).filter { $0 >= from && $0 <= to }.sorted().map { TimeWindow(label: $0.description, start: $0, end: $0) }
         }
-        // Whole periods of the years asked, trimmed to those that overlap from…to.
-        return result.filter { $0.end >= from && $0.start <= to }
+        // Whole years, so that cubes of one study share a regular time axis.
+        return result
     }
 }
 

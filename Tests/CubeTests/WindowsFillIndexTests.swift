@@ -22,12 +22,13 @@ final class TimeWindowTests: XCTestCase {
 
     func testQuarterMonthYearAndScene() {
         let q = WindowScheme.quarter.windows(from: date("2004-02-01"), to: date("2004-05-01"))
-        XCTAssertEqual(q.map(\.label), ["2004-Q1", "2004-Q2"])
+        XCTAssertEqual(q.map(\.label), ["2004-Q1", "2004-Q2", "2004-Q3", "2004-Q4"], "whole years")
         XCTAssertEqual(q[0].end, date("2004-03-31"))
         let m = WindowScheme.month.windows(from: date("2000-02-01"), to: date("2000-02-28"))
-        XCTAssertEqual(m.map(\.label), ["2000-02"])
-        XCTAssertEqual(m[0].end, date("2000-02-29"))
-        XCTAssertEqual(WindowScheme.month.windows(from: date("1900-02-01"), to: date("1900-02-01"))[0].end, date("1900-02-28"), "1900 is not a leap year")
+        XCTAssertEqual(m.count, 12)
+        XCTAssertEqual(m[1].label, "2000-02")
+        XCTAssertEqual(m[1].end, date("2000-02-29"))
+        XCTAssertEqual(WindowScheme.month.windows(from: date("1900-02-01"), to: date("1900-02-01"))[1].end, date("1900-02-28"), "1900 is not a leap year")
         XCTAssertEqual(WindowScheme.year.windows(from: date("2003-05-05"), to: date("2004-01-01")).map(\.label), ["2003", "2004"])
         let s = WindowScheme.scene.windows(from: date("2020-01-01"), to: date("2020-12-31"),
                                            dates: [date("2020-03-02"), date("2020-01-15"), date("2020-03-02"), date("2021-01-01")])
