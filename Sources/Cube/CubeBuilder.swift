@@ -154,13 +154,7 @@ public final class CubeBuilder {
         let all = writers + countWriters
         try ParallelWork.run(count: all.count, threads: run.threads) { _, i in try all[i].finish() }
 
-        var sources: [VRTStack.Source] = []
-        for t in manifest.times {
-            for (c, name) in bandNames.enumerated() {
-                sources.append(.init(file: t.file, band: c + 1, description: "\(t.label) \(name)"))
-            }
-        }
-        try VRTStack.write(to: folder + "/cube.vrt", grid: grid, type: .float32, noData: .nan, sources: sources)
+        try CubeEditor.writeVRT(manifest, in: folder)
         try manifest.write(to: folder)
         return Report(manifest: manifest, blockSize: side, blockCount: blocks.count, emptyPixels: empty, upToDate: false)
     }

@@ -12,20 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct IndicesCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "indices", abstract: "Append spectral indices to a cube (a step of `cube`).")
-    static let issue = "cube"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct FillCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fill", abstract: "Interpolate gaps of a cube in time (a step of `cube`).")
-    static let issue = "cube"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct PatchesCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "patches", abstract: "Cut labeled patches (default 9×9) from a cube into a dataset.")
