@@ -1,6 +1,0 @@
-import XCTest
-@testable import SampleArchive
-
-final class SampleArchiveSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}
