@@ -39,6 +39,7 @@ public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the field is unset or null.
     public var isNull: Bool { self == .null }
     public var description: String { stringValue ?? "null" }
 }
@@ -78,7 +79,9 @@ public struct Feature: Hashable, Sendable {
 /// Where a CSV keeps its point coordinates, and their CRS (a CSV cannot say).
 /// Column names are matched without regard to case; the first present one is used.
 public struct CSVGeometryColumns: Sendable {
+    /// Candidate names of the x (easting, longitude) column.
     public var xNames: [String]
+    /// Candidate names of the y (northing, latitude) column.
     public var yNames: [String]
     /// The CRS of the coordinates ("EPSG:4326" for lon/lat); nil leaves the layer without one.
     public var crs: String?
@@ -302,8 +305,8 @@ private func isoDate(_ f: OGRFeatureH, _ index: Int32, _ type: OGRFieldType) -> 
     guard OGR_F_GetFieldAsDateTimeEx(f, index, &y, &mo, &d, &h, &mi, &sec, &tz) != 0 else { return nil }
     func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
     let date = String(format: "%04d-%@-%@", Int(y), two(mo), two(d))
-    let whole = sec.rounded() == sec
-    let time = "\(two(h)):\(two(mi)):" + (whole ? two(Int32(sec)) : String(format: "%06.3f", Double(sec)))
+    let seconds = sec.isFinite ? min(max(sec, 0), 61) : 0
+    let time = "\(two(h)):\(two(mi)):" + (seconds.rounded() == seconds ? two(Int32(seconds)) : String(format: "%06.3f", Double(seconds)))
     switch type {
     case OFTDate: return date
     case OFTTime: return time
