@@ -75,6 +75,16 @@ public final class WarpedRaster {
         }
         sourceBands = bands
         resamplings = bands.map { options.bandResampling[$0] ?? options.resampling }
+        // GDAL 3.6 has no signed byte type: the warper sees Int8 as unsigned bytes, which only
+        // value-preserving methods survive (the warped band is re-marked as Int8 below).
+        var signed: Set<Int> = []
+        for (i, b) in bands.enumerated() where try source.dataType(band: b) == .int8 && options.outputType == nil {
+            guard resamplings[i].preservesValues else {
+                throw GeoIOError(.invalidArgument, path: source.path,
+                                 "band \(b) is Int8, which GDAL 3.6 can only warp with nearest or mode (not \(resamplings[i].rawValue))")
+            }
+            signed.insert(i)
+        }
 
         // Bands sharing a method share one warped VRT, in first-use order.
         var methods: [Resampling] = []
@@ -87,6 +97,10 @@ public final class WarpedRaster {
             groups.append(try Self.makeGroup(source: source, bands: memberBands, grid: grid, method: method, options: options))
         }
         bandMap = map
+        for i in signed {
+            let (raster, b) = try locate(i + 1)
+            GDALSetMetadataItem(try raster.band(b), "PIXELTYPE", "SIGNEDBYTE", "IMAGE_STRUCTURE")
+        }
     }
 
     /// Opens `path` and prepares its warp onto `grid`.

@@ -181,6 +181,26 @@ final class WarpTests: XCTestCase {
         warped = nil
     }
 
+    /// Int8 keeps its sign through a nearest warp; interpolating methods are refused (GDAL 3.6).
+    func testInt8Source() throws {
+        let folder = try TempFolder("warp")
+        let src = folder.file("s8.tif")
+        let grid = Fixtures.utmGrid(width: 40, height: 30)
+        let w = try GeoTIFFWriter(path: src, grid: grid, bandCount: 1, type: .int8)
+        let values = (0..<(40 * 30)).map { Int8(truncatingIfNeeded: $0 % 200 - 100) }
+        try w.write(band: 1, values)
+        try w.finish()
+        let warped = try WarpedRaster(path: src, grid: grid)
+        XCTAssertEqual(try warped.dataType(band: 1), .int8)
+        XCTAssertEqual(try warped.read(band: 1, as: Float.self), values.map(Float.init))
+        XCTAssertThrowsError(try WarpedRaster(path: src, grid: grid, options: WarpOptions(resampling: .bilinear))) {
+            XCTAssertTrue("\($0)".contains("Int8"), "\($0)")
+        }
+        let out = folder.file("copy.tif")
+        try warped.write(to: out)
+        XCTAssertEqual(try Raster.open(out).read(band: 1, as: Int8.self), values)
+    }
+
     func testInvalidGridAndBandsThrow() throws {
         let folder = try TempFolder("warp")
         let src = folder.file("src.tif")
