@@ -20,7 +20,9 @@ public struct Envelope: Hashable, Sendable, Codable {
 
     public var width: Double { maxX - minX }
     public var height: Double { maxY - minY }
+    /// Whether the point lies inside or on the border.
     public func contains(x: Double, y: Double) -> Bool { x >= minX && x <= maxX && y >= minY && y <= maxY }
+    /// Whether the two rectangles overlap or touch.
     public func intersects(_ other: Envelope) -> Bool {
         minX <= other.maxX && other.minX <= maxX && minY <= other.maxY && other.minY <= maxY
     }

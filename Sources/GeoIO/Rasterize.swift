@@ -88,6 +88,9 @@ public enum Rasterizer {
         guard geometries.count == values.count else {
             throw GeoIOError(.invalidArgument, path: path, "rasterize: \(geometries.count) geometries but \(values.count) burn values")
         }
+        guard grid.width > 0, grid.height > 0, grid.width <= Int(Int32.max), grid.height <= Int(Int32.max) else {
+            throw GeoIOError(.invalidArgument, path: path, "cannot rasterize onto a \(grid.width)×\(grid.height) grid")
+        }
         var geometries = geometries
         if let crs, !grid.crs.isEmpty {
             let from = try SpatialReference(crs), to = try SpatialReference(grid.crs)

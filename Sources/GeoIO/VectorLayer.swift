@@ -39,6 +39,7 @@ public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the field is unset or null.
     public var isNull: Bool { self == .null }
     public var description: String { stringValue ?? "null" }
 }
@@ -78,7 +79,9 @@ public struct Feature: Hashable, Sendable {
 /// Where a CSV keeps its point coordinates, and their CRS (a CSV cannot say).
 /// Column names are matched without regard to case; the first present one is used.
 public struct CSVGeometryColumns: Sendable {
+    /// Candidate names of the x (easting, longitude) column.
     public var xNames: [String]
+    /// Candidate names of the y (northing, latitude) column.
     public var yNames: [String]
     /// The CRS of the coordinates ("EPSG:4326" for lon/lat); nil leaves the layer without one.
     public var crs: String?
@@ -202,7 +205,13 @@ public struct VectorLayer: Sendable {
                 switch field.type {
                 case .integer: attributes[field.name] = .int(OGR_F_GetFieldAsInteger64(f, index))
                 case .real: attributes[field.name] = .real(OGR_F_GetFieldAsDouble(f, index))
-                case .string: attributes[field.name] = .string(OGR_F_GetFieldAsString(f, index).map { String(cString: $0) } ?? "")
+                case .string:
+                    let t = ogrTypes[i]
+                    if t == OFTDate || t == OFTDateTime || t == OFTTime, let iso = isoDate(f, index, t) {
+                        attributes[field.name] = .string(iso)
+                    } else {
+                        attributes[field.name] = .string(OGR_F_GetFieldAsString(f, index).map { String(cString: $0) } ?? "")
+                    }
                 }
             }
             features.append(Feature(id: fid == OGRNullFID ? nil : fid, geometry: geometry, attributes: attributes))
@@ -285,6 +294,30 @@ public struct VectorLayer: Sendable {
     /// - Throws: as `transformed(to:)`.
     public func transformed(toCRSOf grid: Grid) throws -> VectorLayer {
         try transformed(to: grid.crs)
+    }
+}
+
+/// OGR writes dates as "2013/09/14"; sitscube (and GeoJSON) use ISO 8601: "2013-09-14",
+/// "2013-09-14T10:30:00", "10:30:00".
+private func isoDate(_ f: OGRFeatureH, _ index: Int32, _ type: OGRFieldType) -> String? {
+    var y: Int32 = 0, mo: Int32 = 0, d: Int32 = 0, h: Int32 = 0, mi: Int32 = 0, tz: Int32 = 0
+    var sec: Float = 0
+    guard OGR_F_GetFieldAsDateTimeEx(f, index, &y, &mo, &d, &h, &mi, &sec, &tz) != 0 else { return nil }
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    let date = String(format: "%04d-%@-%@", Int(y), two(mo), two(d))
+    let seconds = sec.isFinite ? min(max(sec, 0), 61) : 0
+    let time = "\(two(h)):\(two(mi)):" + (seconds.rounded() == seconds ? two(Int32(seconds)) : String(format: "%06.3f", Double(seconds)))
+    switch type {
+    case OFTDate: return date
+    case OFTTime: return time
+    default:
+        // tz: 0 unknown, 1 local, 100 UTC, 100±4n = offset of n quarter hours.
+        var zone = ""
+        if tz == 100 { zone = "Z" } else if tz > 1 {
+            let minutes = Int(tz - 100) * 15
+            zone = String(format: "%@%02d:%02d", minutes < 0 ? "-" : "+", abs(minutes) / 60, abs(minutes) % 60)
+        }
+        return date + "T" + time + zone
     }
 }
 

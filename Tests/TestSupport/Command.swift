@@ -70,6 +70,14 @@ public enum Command {
         return json
     }
 
+    /// `gdallocationinfo -valonly` at many pixels (col, row) in one run (coordinates on stdin).
+    public static func locationValues(_ path: String, _ pixels: [(col: Int, row: Int)], band: Int = 1) throws -> [Double?] {
+        let input = pixels.map { "\($0.col) \($0.row)" }.joined(separator: "\\n")
+        let r = try run("bash", ["-c", "printf '\(input)\\n' | gdallocationinfo -valonly -b \(band) \"$0\"", path])
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        return Array(lines.prefix(pixels.count))
+    }
+
     /// `gdallocationinfo -valonly` at pixel (col, row) of band `band`.
     public static func locationValue(_ path: String, col: Int, row: Int, band: Int = 1) throws -> Double? {
         let r = try run("gdallocationinfo", ["-valonly", "-b", "\(band)", path, "\(col)", "\(row)"])
