@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages sitscube needs when they are missing (Debian/Ubuntu).
+# python3-gdal lets tests read outputs through numpy as a user would.
 # Waits on the dpkg lock instead of failing; runs `apt-get update` once when a package
 # has no install candidate (a fresh machine has empty package lists).
 set -euo pipefail
 
-packages=(libgdal-dev libproj-dev libopenblas-dev gdal-bin pkg-config)
+packages=(libgdal-dev libproj-dev libopenblas-dev gdal-bin pkg-config python3-gdal)
 
 missing=()
 for p in "${packages[@]}"; do

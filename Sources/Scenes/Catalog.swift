@@ -75,8 +75,7 @@ public struct Catalog: Sendable {
         } else {
             throw SceneError.notAProduct(path: path)
         }
-        try verifyReadable(scene)
-        return scene
+        return try verifiedWithGrids(scene)
     }
 
     private static func walk(_ folder: String, filter: SceneFilter, found: inout [Scene], skipped: inout [SkippedProduct]) {
@@ -135,18 +134,21 @@ public struct Catalog: Sendable {
     }
 
     /// Opens each band and the quality layer and reads the last pixel, which sits in the
-    /// file's last block: a truncated file fails here.
-    static func verifyReadable(_ scene: Scene) throws {
-        var files = scene.bands.values.map { ($0.productBand, $0.path) }
-        files.append((scene.quality.kind.rawValue, scene.quality.path))
-        for (band, path) in files.sorted(by: { $0.0 < $1.0 }) {
+    /// file's last block: a truncated file fails here. Records each band's grid on the way.
+    static func verifiedWithGrids(_ scene: Scene) throws -> Scene {
+        var scene = scene
+        var files: [(String, String, CommonBand?)] = scene.bands.map { ($0.value.productBand, $0.value.path, $0.key) }
+        files.append((scene.quality.kind.rawValue, scene.quality.path, nil))
+        for (band, path, common) in files.sorted(by: { $0.0 < $1.0 }) {
             do {
                 let raster = try Raster.open(path)
                 let last = Window(col: raster.width - 1, row: raster.height - 1, width: 1, height: 1)
                 _ = try raster.read(band: 1, window: last, as: Float.self)
+                if let common { scene.grids[common] = raster.grid }
             } catch let error as GeoIOError {
                 throw SceneError.unreadableBand(path: scene.path, band: band, error.message)
             }
         }
+        return scene
     }
 }

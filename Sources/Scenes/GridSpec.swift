@@ -69,6 +69,7 @@ public enum GridSpec: Sendable, Equatable {
 
     /// The grid of a scene's finest band (10 m for Sentinel-2, 30 m for Landsat).
     public static func nativeGrid(of scene: Scene) throws -> Grid {
+        if let finest = scene.resolutionGrids.first { return finest }
         let reference = scene.bands[.blue] ?? scene.bands.values.sorted { $0.productBand < $1.productBand }.first
         guard let reference else { throw SceneError.missingBand(path: scene.path, band: "blue") }
         return try Raster.open(reference.path).grid

@@ -1,3 +1,5 @@
+import GeoIO
+
 /// One band file of a product and how its DNs become physical values:
 /// value = DN × scale + offset; DNs outside `validDN`, or equal to `fillDN`, become NaN.
 public struct BandFile: Sendable, Hashable {
@@ -49,8 +51,18 @@ public struct Scene: Sendable, Hashable {
     public let quality: QualityFile
     /// Landsat's QA_RADSAT (saturation), when shipped.
     public let saturationPath: String?
+    /// The grid (CRS, geotransform, size) of each band file, filled in when the catalog opens
+    /// the files; Sentinel-2 bands differ by resolution (10, 20, 60 m).
+    public internal(set) var grids: [CommonBand: Grid] = [:]
 
     public var sensor: Sensor { platform.sensor }
+
+    /// The distinct grids of the product, finest first (one for Landsat, up to three for Sentinel-2).
+    public var resolutionGrids: [Grid] {
+        var seen: [Grid] = []
+        for g in grids.values.sorted(by: { $0.resolution.x < $1.resolution.x }) where !seen.contains(g) { seen.append(g) }
+        return seen
+    }
 
     /// The bands this scene has, in spectral order.
     public var availableBands: [CommonBand] { bands.keys.sorted() }

@@ -51,6 +51,10 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(scene.bands[.blue]?.offset ?? .nan, 0, accuracy: 0)
         XCTAssertEqual(scene.bands[.blue]?.scale ?? 0, 1e-4, accuracy: 1e-15)
         XCTAssertEqual(scene.defaultBands.count, 10, "B02–B12 without B09 and B10")
+        // The decimated scene: 100 m for the 10 m bands, 200 m for 20 m, 600 m for 60 m (gdalinfo).
+        XCTAssertEqual(scene.resolutionGrids.map { $0.resolution.x }, [100, 200, 600])
+        XCTAssertEqual(scene.grids[.nir08]?.width, 549)
+        XCTAssertEqual(try SpatialReference(scene.grids[.blue]?.crs ?? "").epsg, 32629)
     }
 
     func testBaselineDecidesTheOffsetWhenTheMetadataIsSilent() {
