@@ -91,8 +91,7 @@ public struct Catalog: Sendable {
         for entry in visible {
             let path = folder + "/" + entry
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 if looksLikeProduct(path, name: entry) {
                     do {
                         let scene = try Catalog.scene(at: path, useLandCloudCover: filter.useLandCloudCover)

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Cube
 import GeoIO
@@ -107,7 +108,11 @@ enum CubeRun {
         Log.info("cube: \(builder.scenes.count) scenes, \(builder.windows.count) time steps, \(builder.bandNames.count) bands "
                  + "(\(builder.bandNames.joined(separator: ","))), grid \(grid.width)×\(grid.height), blocks of \(side)×\(side) on \(run.threads) threads")
         let progress = Progress(total: grid.window.subdivided(tileWidth: side, tileHeight: side).count, unit: "blocks")
-        let report = try builder.build(into: output, run: run) { _, _, _ in progress.advance() }
+        let start = Date()
+        let report = try builder.build(into: output, run: run) { _, _, pixels in
+            let rate = Double(pixels) / max(Date().timeIntervalSince(start), 1e-3)
+            progress.advance(note: String(format: "%.2f Mpx/s", rate / 1e6))
+        }
         progress.finish()
         if report.upToDate {
             print("\(output): up to date (same scenes and settings)")
