@@ -18,14 +18,7 @@ struct CubeBuildOptions: ParsableArguments {
     @Option(help: "Target grid: like:FILE.tif or EPSG:n,RES[,xmin,ymin,xmax,ymax] (default: the first scene's grid).")
     var grid: String?
 
-    @Option(help: "Grow clouds and shadows by N pixels.")
-    var buffer: Int = 0
-
-    @Flag(name: .customLong("mask-snow"), help: "Also mask snow and ice.")
-    var maskSnow = false
-
-    @Option(help: "Resampling of reflectance for scenes off the target grid: nearest, bilinear, cubic, average.")
-    var resampling: String = "bilinear"
+    @OptionGroup var masking: MaskingOptions
 
     @Option(help: "Memory for block buffers, e.g. 512MiB, 1GiB, 2GB.")
     var memory: String = "1GiB"
@@ -37,7 +30,6 @@ struct CubeBuildOptions: ParsableArguments {
     var threads: Int = ParallelWork.defaultThreads
 
     func validate() throws {
-        guard buffer >= 0, buffer <= 100 else { throw ValidationError("--buffer must be between 0 and 100 pixels") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let block, block < 1 { throw ValidationError("--block must be at least 1 pixel") }
         _ = try memoryBytes()
@@ -57,10 +49,8 @@ struct CubeBuildOptions: ParsableArguments {
         s.bands = try bands.map { try CommonBand.parseList($0) }
         s.indices = indices
         s.fill = fill
-        s.mask.maskSnow = maskSnow
-        s.mask.bufferPixels = buffer
-        guard let r = Resampling(name: resampling) else { throw ValidationError("--resampling '\(resampling)' is not a method") }
-        s.resampling = r
+        s.mask = masking.maskOptions
+        s.resampling = try masking.method()
         return s
     }
 

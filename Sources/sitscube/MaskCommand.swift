@@ -28,23 +28,7 @@ struct MaskCommand: ParsableCommand {
     @Option(help: "Target grid: like:FILE.tif or EPSG:n,RES[,xmin,ymin,xmax,ymax] (default: each scene's own grid).")
     var grid: String?
 
-    @Option(help: "Grow clouds and shadows by N pixels.")
-    var buffer: Int = 0
-
-    @Flag(name: .customLong("mask-snow"), help: "Also mask snow and ice.")
-    var maskSnow = false
-
-    @Flag(name: .customLong("mask-dark"), help: "Also mask Sentinel-2 dark areas / topographic shadow (SCL 2).")
-    var maskDark = false
-
-    @Flag(name: .customLong("mask-saturated"), help: "Also mask pixels saturated in any band (Landsat QA_RADSAT).")
-    var maskSaturated = false
-
-    @Option(name: .customLong("cloud-confidence"), help: "Also mask Landsat pixels with cloud confidence ≥ this level (1 low, 2 medium, 3 high).")
-    var cloudConfidence: Int?
-
-    @Option(help: "Resampling of reflectance when warping: nearest, bilinear, cubic, average.")
-    var resampling: String = "bilinear"
+    @OptionGroup var masking: MaskingOptions
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ParallelWork.defaultThreads
@@ -52,24 +36,14 @@ struct MaskCommand: ParsableCommand {
     @OptionGroup var filter: SceneFilterOptions
 
     func validate() throws {
-        guard buffer >= 0, buffer <= 100 else { throw ValidationError("--buffer must be between 0 and 100 pixels, not \(buffer)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if let c = cloudConfidence, !(1...3).contains(c) { throw ValidationError("--cloud-confidence must be 1, 2 or 3") }
-        guard let r = Resampling(name: resampling), !r.preservesValues || r == .nearest else {
-            throw ValidationError("--resampling must be nearest, bilinear, cubic or average, not '\(resampling)'")
-        }
     }
 
     func run() throws {
-        var options = MaskOptions()
-        options.maskSnow = maskSnow
-        options.maskDarkArea = maskDark
-        options.maskSaturated = maskSaturated
-        options.cloudConfidence = cloudConfidence
-        options.bufferPixels = buffer
+        let options = masking.maskOptions
         let bandList = try bands.map { try CommonBand.parseList($0) }
         let spec = try GridSpec(parsing: grid)
-        let method = Resampling(name: resampling) ?? .bilinear
+        let method = try masking.method()
 
         if Catalog.looksLikeProduct(input) {
             let scene = try Catalog.scene(at: input, useLandCloudCover: filter.landCloud)
