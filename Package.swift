@@ -42,6 +42,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["GeoIO"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),
+        .testTarget(name: "SampleArchiveTests", dependencies: ["SampleArchive", "GeoIO", "TestSupport"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "CubeTests", dependencies: ["Cube", "Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),

@@ -52,6 +52,9 @@ public enum VectorWriter {
         let tmp = AtomicOutput.temporaryPath(for: path) + (format == .geoPackage ? ".gpkg" : ".geojson")
         let leftovers = ["", "-journal", "-wal", "-shm"].map { tmp + $0 }
         leftovers.forEach { try? FileManager.default.removeItem(atPath: $0) }
+        // GeoPackages record the time of writing; a fixed one keeps the same inputs giving the same bytes.
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
         do {
             try writeLayer(to: tmp, path: path, format: format, srs: srs, layerName: layerName, layerType: layerType,
                            fields: fields, features: features)

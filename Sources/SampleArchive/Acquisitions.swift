@@ -133,7 +133,7 @@ enum Acquisitions {
         return list
     }
 
-    /// One year of Sentinel-2 (October 2021 – September 2022), every 15 days alternating
+    /// One year of Sentinel-2 (October 2021 – September 2022), 23 dates every 15 days alternating
     /// S2A and S2B. Products sensed from 25 January 2022 have processing baseline 04.00 and
     /// carry BOA_ADD_OFFSET; one 2021 product is a reprocessed 05.00 one, which carries it too.
     /// Two products come in the `.SAFE` layout, one on each side of the baseline change.
@@ -141,7 +141,7 @@ enum Acquisitions {
         var rng = SplitMix64(seed: seed, stream: 0x5332_4C32)  // "S2L2"
         let first = SimDate(year: 2021, month: 10, day: 3)
         let change = SimDate(year: 2022, month: 1, day: 25)
-        let count = 24
+        let count = 23
         let cloudy: Set<Int> = [5 + rng.below(3), 9 + rng.below(3), 14 + rng.below(2)]
         let safe: Set<Int> = [6, 15]
         let swathEdge: Set<Int> = [2, 19]

@@ -165,9 +165,18 @@ struct Labels {
 /// GeoJSON (`labels/parcels.geojson`); once GeoIO can write a GeoPackage this is the one place
 /// to switch to `labels/parcels.gpkg`.
 enum ParcelOutput {
-    static let fileName = "parcels.geojson"
+    static let fileName = "parcels.gpkg"
+    static let geoJSONName = "parcels.geojson"
 
+    /// Writes the parcels as GeoJSON and, read back through GDAL, as the GeoPackage the
+    /// parcel studies (seed 003) start from.
     static func write(features: [String], folder: String) throws {
-        try RasterFiles.writeText(Labels.geoJSON(features: features, name: "parcels"), to: folder + "/" + fileName)
+        let geoJSON = folder + "/" + geoJSONName
+        try RasterFiles.writeText(Labels.geoJSON(features: features, name: "parcels"), to: geoJSON)
+        let layer = try VectorLayer.read(geoJSON)
+        try VectorWriter.write(path: folder + "/" + fileName, format: .geoPackage, crs: layer.crs, layerName: "parcels",
+                               fields: [FieldDefinition("id", .integer), FieldDefinition("crop", .integer),
+                                        FieldDefinition("name", .string), FieldDefinition("class", .integer)],
+                               features: layer.features.map { Feature(geometry: $0.geometry, attributes: $0.attributes) })
     }
 }

@@ -102,6 +102,8 @@ struct LandsatWriter {
             for i in 0..<count where !fill[i] {
                 var rho = atmosphere.observe(surface: plane[i], band: band, at: i, haze: sky.haze)
                 rho += sigma * Hash.gaussian(Hash.mix(sceneSeed, UInt64(band), UInt64(i)))
+                // TM and ETM+ digitise 8 bits: their surface reflectance comes in steps of about 0.0035.
+                if !platform.isOLI { rho = (rho / Self.tmStep).rounded() * Self.tmStep }
                 dn[i] = Self.reflectanceDN(rho)
             }
             files.append(("\(id)_SR_B\(entry.number).TIF", dn, 0))
@@ -136,7 +138,10 @@ struct LandsatWriter {
     }
 
     /// Sensor noise per `SpectralBand` (reflectance units).
-    static let noise: [Float] = [0.003, 0.0025, 0.002, 0.002, 0.0025, 0.0025, 0.0025, 0.003, 0.003, 0.003, 0.003, 0.0025]
+    static let noise: [Float] = [0.002, 0.0018, 0.0015, 0.0015, 0.0018, 0.0018, 0.0018, 0.002, 0.002, 0.002, 0.002, 0.0018]
+
+    /// Reflectance step of 8-bit TM/ETM+ radiometry (OLI's 12 bits are fine enough to ignore).
+    static let tmStep: Float = 0.0035
 
     @inline(__always)
     static func reflectanceDN(_ rho: Float) -> UInt16 {

@@ -85,8 +85,8 @@ struct Landscape: Sendable {
                 let east = (Double(col) + 0.5) * 10
                 let p = row * n + col
                 let fe = Float(east), fs = Float(south)
-                texture[p] = 0.7 * Hash.gaussian(Hash.mix(seed, 0x5445_58, UInt64(p)))
-                    + 2.5 * (detail.fractal(fe / 90, fs / 90, octaves: 3) - 0.5)
+                texture[p] = 0.15 * Hash.gaussian(Hash.mix(seed, 0x5445_58, UInt64(p)))
+                    + 2.5 * (detail.fractal(fe / 120, fs / 120, octaves: 2) - 0.5)
 
                 if let depth = river.depth(east: east, south: south) {
                     unitIndex[p] = unitFor(UnitKey(zone: -1, i: 0, j: 0, sub: 0)) {

@@ -18,13 +18,15 @@ enum RasterFiles {
     }
 
     /// Writes one band as lossless JPEG 2000, as the `.SAFE` layout ships its bands: an
-    /// in-memory raster copied through the JP2OpenJPEG driver under a temporary name.
+    /// in-memory raster copied through the JP2OpenJPEG driver under a temporary name. CODEC=JP2
+    /// is needed because the driver picks a bare J2K codestream, without the GeoJP2/GMLJP2
+    /// georeferencing boxes, for a name not ending in .jp2.
     static func writeJPEG2000<T: RasterScalar>(_ path: String, grid: Grid, values: [T]) throws {
         let memory = try Raster.create("", grid: grid, bandCount: 1, type: T.rasterType, driver: "MEM")
         try memory.write(band: 1, values)
         try AtomicOutput.write(path) { tmp in
             let copy = try memory.copy(to: tmp, driver: "JP2OpenJPEG",
-                                       options: [("QUALITY", "100"), ("REVERSIBLE", "YES"), ("YCBCR420", "NO")])
+                                       options: [("CODEC", "JP2"), ("QUALITY", "100"), ("REVERSIBLE", "YES"), ("YCBCR420", "NO")])
             try copy.close()
             // GDAL may leave PAM side files beside the temporary name; they would not match the final one.
             try? FileManager.default.removeItem(atPath: tmp + ".aux.xml")

@@ -36,7 +36,7 @@ struct Sentinel2Writer {
     /// The band_id order of MTD_MSIL2A.xml (B10, cirrus, is not in L2A products).
     static let bandIDs = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
 
-    static let noise: [Float] = [0.003, 0.002, 0.002, 0.002, 0.0025, 0.0025, 0.0025, 0.002, 0.0025, 0.003, 0.0025, 0.0025]
+    static let noise: [Float] = [0.002, 0.0012, 0.0012, 0.0012, 0.0015, 0.0015, 0.0015, 0.0012, 0.0015, 0.002, 0.0015, 0.0015]
 
     /// SCL percentages and what the metadata reports.
     struct Summary {

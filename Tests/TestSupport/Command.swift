@@ -83,4 +83,25 @@ public enum Command {
         let r = try run("gdallocationinfo", ["-valonly", "-b", "\(band)", path, "\(col)", "\(row)"])
         return Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
+
+    /// Runs `arguments[0]` (on PATH, or an absolute path) with the rest as its arguments; a
+    /// non-zero exit is returned, not thrown.
+    @discardableResult
+    public static func run(_ arguments: [String]) throws -> CommandResult {
+        guard let program = arguments.first else { throw CommandError(description: "no program to run") }
+        return try run(program, Array(arguments.dropFirst()), allowFailure: true)
+    }
+
+    /// Runs a Python 3 script given as text with `arguments`.
+    public static func python(_ script: String, _ arguments: [String] = []) throws -> CommandResult {
+        let file = NSTemporaryDirectory() + "/sitscube-script-\(UUID().uuidString).py"
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return try run(["python3", file] + arguments)
+    }
+
+    /// The built `sitscube` executable, when it exists.
+    public static var sitscubeBinary: String? {
+        FileManager.default.isExecutableFile(atPath: SitscubeBinary.path) ? SitscubeBinary.path : nil
+    }
 }

@@ -23,4 +23,25 @@ public final class TempFolder {
     public func contents() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
+
+    /// Every regular file below `root`, as paths relative to it, sorted.
+    public static func files(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let next = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + next, isDirectory: &isDirectory), !isDirectory.boolValue {
+                out.append(next)
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Total size in bytes of the files below `root`.
+    public static func totalBytes(under root: String) -> Int {
+        files(under: root).reduce(0) { sum, f in
+            let size = (try? FileManager.default.attributesOfItem(atPath: root + "/" + f)[.size] as? NSNumber)?.intValue ?? 0
+            return sum + size
+        }
+    }
 }
