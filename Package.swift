@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Scenes", dependencies: ["GeoIO"]),
         .target(name: "Cube", dependencies: ["GeoIO", "Scenes"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
-        .target(name: "SampleArchive", dependencies: ["GeoIO"]),
+        .target(name: "SampleArchive", dependencies: ["GeoIO", "Scenes"]),
 
         // MARK: The CLI
         .executableTarget(

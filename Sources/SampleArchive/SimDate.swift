@@ -1,3 +1,5 @@
+import Scenes
+
 /// A calendar day of the simulation (UTC). The generator needs only whole days: Landsat and
 /// Sentinel-2 revisit on fixed day grids, and phenology moves by days.
 struct SimDate: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -6,28 +8,15 @@ struct SimDate: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     init(dayNumber: Int) { self.dayNumber = dayNumber }
 
-    /// From a civil date (Howard Hinnant's days_from_civil, proleptic Gregorian).
+    /// From a civil date; the calendar arithmetic is `CalendarDate`'s.
     init(year: Int, month: Int, day: Int) {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        dayNumber = era * 146_097 + doe - 719_468
+        dayNumber = (CalendarDate(year: year, month: month, day: 1)?.dayNumber ?? 0) + day - 1
     }
 
-    /// (year, month, day) (Hinnant's civil_from_days).
+    /// (year, month, day).
     var civil: (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let c = CalendarDate(dayNumber: dayNumber)
+        return (c.year, c.month, c.day)
     }
 
     var year: Int { civil.year }
