@@ -36,3 +36,24 @@ public enum Threads {
         return current
     }
 }
+
+/// Measurements of the BLAS in use, for benchmarks.
+public enum BLASProbe {
+    /// Sustained GFLOP/s of `C = A·B` with A (m, k), B (k, n), repeated for about
+    /// `seconds` after one warm-up call.
+    public static func sgemmGFLOPS(m: Int, n: Int, k: Int, seconds: Double = 0.5) -> Double {
+        let a = Tensor(repeating: 0.5, shape: [m, k]), b = Tensor(repeating: 0.25, shape: [k, n]), c = Tensor(zeros: [m, n])
+        sgemm(m: m, n: n, k: k, a: a.ptr, lda: k, b: b.ptr, ldb: n, beta: 0, c: c.ptr, ldc: n)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var reps = 0
+        var elapsed = 0.0
+        repeat {
+            sgemm(m: m, n: n, k: k, a: a.ptr, lda: k, b: b.ptr, ldb: n, beta: 0, c: c.ptr, ldc: n)
+            reps += 1
+            let d = clock.now - start
+            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        } while elapsed < seconds
+        return 2.0 * Double(m) * Double(n) * Double(k) * Double(reps) / elapsed / 1e9
+    }
+}
