@@ -6,16 +6,26 @@ public enum ActivationKind: String, Codable {
 }
 
 /// An elementwise activation layer; any input shape.
+///
+/// With `inPlace` (ReLU, tanh, sigmoid; as PyTorch's `inplace=True`) the output
+/// overwrites the input's buffer and the input gradient overwrites dy's buffer,
+/// saving two activation-sized buffers. Use it only where the producer of x does
+/// not need its output in backward (a convolution, a linear layer or batch norm),
+/// and never on a tensor you still need.
 public final class Activation: Layer {
     public let kind: ActivationKind
+    public let inPlace: Bool
     private var x: Tensor?
     private var y: Tensor?
     private var dx: Tensor?
 
-    public init(_ kind: ActivationKind) { self.kind = kind }
+    public init(_ kind: ActivationKind, inPlace: Bool = false) {
+        self.kind = kind
+        self.inPlace = inPlace && kind != .gelu  // GELU's gradient needs x
+    }
 
     public func forward(_ x: Tensor) throws -> Tensor {
-        let y = Tensor.reuse(self.y, x.shape)
+        let y = inPlace ? x : Tensor.reuse(self.y, x.shape)
         Activation.apply(kind, x.ptr, y.ptr, x.count)
         self.x = x
         self.y = y
@@ -34,7 +44,7 @@ public final class Activation: Layer {
     static func apply(_ kind: ActivationKind, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         switch kind {
         case .identity: y.update(from: x, count: n)
-        case .relu: for i in 0..<n { y[i] = Swift.max(x[i], 0) }
+        case .relu: parallelChunks(n) { lo, hi in for i in lo..<hi { y[i] = Swift.max(x[i], 0) } }
         case .tanh: for i in 0..<n { y[i] = _tanh(x[i]) }
         case .sigmoid: for i in 0..<n { y[i] = _sigmoid(x[i]) }
         case .gelu: for i in 0..<n { y[i] = 0.5 * x[i] * (1 + _erf(x[i] * 0.70710678)) }
@@ -46,7 +56,7 @@ public final class Activation: Layer {
                          dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, _ n: Int) {
         switch kind {
         case .identity: dx.update(from: dy, count: n)
-        case .relu: for i in 0..<n { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        case .relu: parallelChunks(n) { lo, hi in for i in lo..<hi { dx[i] = y[i] > 0 ? dy[i] : 0 } }
         case .tanh: for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         case .sigmoid: for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .gelu:

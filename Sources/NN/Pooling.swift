@@ -2,13 +2,21 @@
 /// 'valid' (floor) as Keras's default: 9×9 → 4×4 with a 2×2 pool.
 public class MaxPoolingLayer: Layer {
     public let pool: [Int]
-    private var argmax: [Int32] = []
+    /// Per output element, which tap of its window won (row-major in the window).
+    private var argmax: [UInt16] = []
     private var inShape: [Int] = []
     private var y: Tensor?, dx: Tensor?
 
     init(pool: [Int]) {
-        precondition(pool.allSatisfy { $0 >= 1 }, "pool size")
+        precondition(pool.allSatisfy { $0 >= 1 } && pool.reduce(1, *) <= Int(UInt16.max), "pool size")
         self.pool = pool
+    }
+
+    /// Geometry padded to three spatial axes: input s, pool p, output o, channels c, batch n.
+    private func geometry(_ shape: [Int]) -> (s: [Int], p: [Int], o: [Int], n: Int, c: Int) {
+        let r = pool.count, pad3 = Array(repeating: 1, count: 3 - r)
+        let s = pad3 + Array(shape[1...r]), p = pad3 + pool
+        return (s, p, zip(s, p).map { $0 / $1 }, shape[0], shape[r + 1])
     }
 
     public func forward(_ x: Tensor) throws -> Tensor {
@@ -16,28 +24,34 @@ public class MaxPoolingLayer: Layer {
         guard x.rank == r + 2, zip(x.shape[1...r], pool).allSatisfy({ $0 >= $1 }) else {
             throw NNError.shapeMismatch(what: "MaxPool\(r)D(\(pool)) input", expected: [-1] + pool + [-1], actual: x.shape)
         }
-        precondition(x.count < Int(Int32.max), "MaxPool: tensor too large for 32-bit indices")
-        let pad3 = Array(repeating: 1, count: 3 - r)
-        let s = pad3 + Array(x.shape[1...r]), p = pad3 + pool
-        let o = zip(s, p).map { $0 / $1 }
-        let n = x.shape[0], c = x.shape[r + 1]
+        let (s, p, o, n, c) = geometry(x.shape)
         let y = Tensor.reuse(self.y, [n] + Array(o.suffix(r)) + [c])
-        if argmax.count < y.count { argmax = [Int32](repeating: 0, count: y.count) }
+        if argmax.count < y.count { argmax = [UInt16](repeating: 0, count: y.count) }
         let xp = x.ptr, yp = y.ptr
-        argmax.withUnsafeMutableBufferPointer { am in
-            var out = 0
-            for b in 0..<n { for od in 0..<o[0] { for oh in 0..<o[1] { for ow in 0..<o[2] {
-                let yb = yp + out * c
-                for ch in 0..<c { yb[ch] = -Float.infinity }
-                for a in 0..<p[0] { for bb in 0..<p[1] { for cc in 0..<p[2] {
-                    let idx = (((b * s[0] + od * p[0] + a) * s[1] + oh * p[1] + bb) * s[2] + ow * p[2] + cc) * c
-                    for ch in 0..<c where xp[idx + ch] > yb[ch] || (a == 0 && bb == 0 && cc == 0) {
-                        yb[ch] = xp[idx + ch]
-                        am[out * c + ch] = Int32(idx + ch)
-                    }
+        let perSample = o[0] * o[1] * o[2]
+        argmax.withUnsafeMutableBufferPointer { amb in
+            guard let am = amb.baseAddress else { return }
+            parallelFor(n) { b in
+                for od in 0..<o[0] { for oh in 0..<o[1] { for ow in 0..<o[2] {
+                    let out = ((b * perSample) + (od * o[1] + oh) * o[2] + ow) * c
+                    let yb = yp + out, ab = am + out
+                    var tap: UInt16 = 0
+                    for a in 0..<p[0] { for bb in 0..<p[1] { for cc in 0..<p[2] {
+                        let src = xp + (((b * s[0] + od * p[0] + a) * s[1] + oh * p[1] + bb) * s[2] + ow * p[2] + cc) * c
+                        if tap == 0 {
+                            yb.update(from: src, count: c)
+                            ab.update(repeating: 0, count: c)
+                        } else {
+                            for ch in 0..<c {
+                                let better = src[ch] > yb[ch]
+                                yb[ch] = better ? src[ch] : yb[ch]
+                                ab[ch] = better ? tap : ab[ch]
+                            }
+                        }
+                        tap += 1
+                    } } }
                 } } }
-                out += 1
-            } } } }
+            }
         }
         inShape = x.shape
         self.y = y
@@ -48,10 +62,23 @@ public class MaxPoolingLayer: Layer {
         guard let y else { preconditionFailure("MaxPool.backward before forward") }
         precondition(dy.count == y.count, "MaxPool.backward: dy \(dy.shape)")
         let dx = Tensor.reuse(self.dx, inShape)
-        dx.zero()
+        let (s, p, o, n, c) = geometry(inShape)
         let dxp = dx.ptr, dyp = dy.ptr
-        argmax.withUnsafeBufferPointer { am in
-            for i in 0..<y.count { dxp[Int(am[i])] += dyp[i] }
+        let perSample = o[0] * o[1] * o[2]
+        argmax.withUnsafeBufferPointer { amb in
+            guard let am = amb.baseAddress else { return }
+            parallelFor(n) { b in
+                (dxp + b * s[0] * s[1] * s[2] * c).update(repeating: 0, count: s[0] * s[1] * s[2] * c)
+                for od in 0..<o[0] { for oh in 0..<o[1] { for ow in 0..<o[2] {
+                    let out = ((b * perSample) + (od * o[1] + oh) * o[2] + ow) * c
+                    var tap: UInt16 = 0
+                    for a in 0..<p[0] { for bb in 0..<p[1] { for cc in 0..<p[2] {
+                        let dst = dxp + (((b * s[0] + od * p[0] + a) * s[1] + oh * p[1] + bb) * s[2] + ow * p[2] + cc) * c
+                        for ch in 0..<c { dst[ch] = am[out + ch] == tap ? dyp[out + ch] : 0 }
+                        tap += 1
+                    } } }
+                } } }
+            }
         }
         self.dx = dx
         return dx

@@ -41,7 +41,7 @@ func cnnBlock(_ rng: inout RNG) -> Sequential {
     for (i, cout) in [32, 32, 64, 64, 128, 128].enumerated() {
         let conv = Conv2D(cin, cout, kernel: (3, 3), padding: .same, rng: &rng)
         if i == 0 { conv.computesInputGradient = false }  // the input needs no gradient
-        layers += [conv, Activation(.relu), BatchNorm(cout)]
+        layers += [conv, Activation(.relu, inPlace: true), BatchNorm(cout)]
         if i == 1 || i == 3 { layers.append(MaxPool2D()) }
         cin = cout
     }

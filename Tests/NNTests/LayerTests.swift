@@ -131,3 +131,48 @@ final class LayerTests: XCTestCase {
 extension Tensor {
     func assignScalars(_ v: [Float]) { for (i, x) in v.enumerated() { self[flat: i] = x } }
 }
+
+/// Paths that only large tensors take (thread-split loops) and in-place variants.
+final class LargeAndInPlaceTests: XCTestCase {
+    func testInPlaceActivationMatchesOutOfPlace() throws {
+        for kind in [ActivationKind.relu, .tanh, .sigmoid] {
+            var r1 = RNG(seed: 1), r2 = RNG(seed: 1)
+            let a = Sequential([Linear(5, 6, rng: &r1), Activation(kind), BatchNorm(6), Linear(6, 2, rng: &r1)])
+            let b = Sequential([Linear(5, 6, rng: &r2), Activation(kind, inPlace: true), BatchNorm(6), Linear(6, 2, rng: &r2)])
+            let x = randomTensor([7, 5], seed: 2), dy = randomTensor([7, 2], seed: 3)
+            XCTAssertEqual(try a.forward(x).scalars, try b.forward(x).scalars)
+            XCTAssertEqual(a.backward(dy).scalars, b.backward(dy).scalars)
+            XCTAssertEqual(a.parameters.map(\.grad.scalars), b.parameters.map(\.grad.scalars))
+        }
+    }
+
+    /// 4096×32 elements: moments and the affine pass are split over threads.
+    func testLargeBatchNormAgainstDoubleReference() throws {
+        let x = randomTensor([4096, 32], seed: 4, -3, 5)
+        let bn = BatchNorm(32)
+        let y = try bn.forward(x)
+        for j in [0, 17, 31] {
+            var m = 0.0, v = 0.0
+            for r in 0..<4096 { m += Double(x[r, j]) }
+            m /= 4096
+            for r in 0..<4096 { v += (Double(x[r, j]) - m) * (Double(x[r, j]) - m) }
+            v /= 4096
+            for r in [0, 1234, 4095] {
+                XCTAssertEqual(Double(y[r, j]), (Double(x[r, j]) - m) / (v + 1e-3).squareRoot(), accuracy: 1e-4)
+            }
+        }
+        let two = y.scalars  // y is overwritten by the gradient check's forward calls
+        try gradCheck(bn, x, eps: 1e-2, rtol: 3e-2, atol: 1e-3, maxPoints: 12)
+        let threads = Threads.count
+        Threads.set(1)
+        let single = try BatchNorm(32).forward(x).scalars
+        Threads.set(threads)
+        assertClose(single, two, tol: 1e-5)
+    }
+
+    func testLargeMaxPoolAndReLUGradients() throws {
+        let x = separatedTensor([64, 6, 6, 32], seed: 5, gap: 0.001)
+        try gradCheck(MaxPool2D(), x, eps: 2e-4, rtol: 2e-2, atol: 2e-3, maxPoints: 24)
+        try gradCheck(Activation(.relu), x, eps: 2e-4, rtol: 2e-2, atol: 2e-3, maxPoints: 24)
+    }
+}
