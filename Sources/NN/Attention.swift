@@ -15,7 +15,11 @@ public final class MultiHeadSelfAttention: Layer {
     private var o: Tensor?, dq: Tensor?, dk: Tensor?, dv: Tensor?, dx: Tensor?
     private var bt = (0, 0)
 
-    public init(modelDim: Int, heads: Int, keyDim: Int? = nil, rng: inout RNG) {
+    /// - Throws: ``NNError/invalidArgument`` for non-positive sizes.
+    public init(modelDim: Int, heads: Int, keyDim: Int? = nil, rng: inout RNG) throws {
+        guard modelDim >= 1, heads >= 1, (keyDim ?? 1) >= 1 else {
+            throw NNError.invalidArgument("MultiHeadSelfAttention needs modelDim, heads and keyDim ≥ 1, got \(modelDim), \(heads), \(String(describing: keyDim))")
+        }
         let kd = keyDim ?? Swift.max(1, modelDim / heads)
         self.modelDim = modelDim
         self.heads = heads
@@ -137,14 +141,14 @@ public final class TransformerEncoderBlock: Layer {
     private var sum1: Tensor?, sum2: Tensor?, dx: Tensor?
 
     public init(modelDim: Int, heads: Int, ffDim: Int, dropout: Float = 0.1, keyDim: Int? = nil,
-                epsilon: Float = 1e-6, rng: inout RNG) {
-        attention = MultiHeadSelfAttention(modelDim: modelDim, heads: heads, keyDim: keyDim, rng: &rng)
+                epsilon: Float = 1e-6, rng: inout RNG) throws {
+        attention = try MultiHeadSelfAttention(modelDim: modelDim, heads: heads, keyDim: keyDim, rng: &rng)
         ff1 = Linear(modelDim, ffDim, rng: &rng)
         ff2 = Linear(ffDim, modelDim, rng: &rng)
         norm1 = LayerNorm(modelDim, epsilon: epsilon)
         norm2 = LayerNorm(modelDim, epsilon: epsilon)
-        drop1 = Dropout(dropout, rng: &rng)
-        drop2 = Dropout(dropout, rng: &rng)
+        drop1 = try Dropout(dropout, rng: &rng)
+        drop2 = try Dropout(dropout, rng: &rng)
     }
 
     public func forward(_ x: Tensor) throws -> Tensor {

@@ -18,8 +18,10 @@ public class ConvolutionLayer: Layer {
     private var batch = 0
 
     init(spatialRank: Int, inChannels: Int, outChannels: Int, kernelSize: [Int], padding: Padding, bias: Bool,
-         weightInit: Initializer, biasInit: Initializer, rng: inout RNG) {
-        precondition(kernelSize.count == spatialRank && kernelSize.allSatisfy { $0 >= 1 }, "kernel size")
+         weightInit: Initializer, biasInit: Initializer, rng: inout RNG) throws {
+        guard kernelSize.allSatisfy({ $0 >= 1 }), inChannels >= 1, outChannels >= 1 else {
+            throw NNError.invalidArgument("Conv\(spatialRank)D needs kernel sizes and channel counts ≥ 1, got kernel \(kernelSize), \(inChannels)→\(outChannels)")
+        }
         self.spatialRank = spatialRank
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -75,8 +77,8 @@ public class ConvolutionLayer: Layer {
 /// 1-D convolution: x (N, L, cin) → y (N, L′, cout); kernel (k, cin, cout).
 public final class Conv1D: ConvolutionLayer {
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, padding: Padding = .same, bias: Bool = true,
-                weightInit: Initializer = .glorotUniform, biasInit: Initializer = .zeros, rng: inout RNG) {
-        super.init(spatialRank: 1, inChannels: inChannels, outChannels: outChannels, kernelSize: [kernel],
+                weightInit: Initializer = .glorotUniform, biasInit: Initializer = .zeros, rng: inout RNG) throws {
+        try super.init(spatialRank: 1, inChannels: inChannels, outChannels: outChannels, kernelSize: [kernel],
                    padding: padding, bias: bias, weightInit: weightInit, biasInit: biasInit, rng: &rng)
     }
 }
@@ -84,8 +86,8 @@ public final class Conv1D: ConvolutionLayer {
 /// 2-D convolution: x (N, H, W, cin) → y (N, H′, W′, cout); kernel (kh, kw, cin, cout).
 public final class Conv2D: ConvolutionLayer {
     public init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int), padding: Padding = .same, bias: Bool = true,
-                weightInit: Initializer = .glorotUniform, biasInit: Initializer = .zeros, rng: inout RNG) {
-        super.init(spatialRank: 2, inChannels: inChannels, outChannels: outChannels, kernelSize: [kernel.0, kernel.1],
+                weightInit: Initializer = .glorotUniform, biasInit: Initializer = .zeros, rng: inout RNG) throws {
+        try super.init(spatialRank: 2, inChannels: inChannels, outChannels: outChannels, kernelSize: [kernel.0, kernel.1],
                    padding: padding, bias: bias, weightInit: weightInit, biasInit: biasInit, rng: &rng)
     }
 }
@@ -93,8 +95,8 @@ public final class Conv2D: ConvolutionLayer {
 /// 3-D convolution: x (N, D, H, W, cin) → y (N, D′, H′, W′, cout); kernel (kd, kh, kw, cin, cout).
 public final class Conv3D: ConvolutionLayer {
     public init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int, Int), padding: Padding = .same, bias: Bool = true,
-                weightInit: Initializer = .glorotUniform, biasInit: Initializer = .zeros, rng: inout RNG) {
-        super.init(spatialRank: 3, inChannels: inChannels, outChannels: outChannels, kernelSize: [kernel.0, kernel.1, kernel.2],
+                weightInit: Initializer = .glorotUniform, biasInit: Initializer = .zeros, rng: inout RNG) throws {
+        try super.init(spatialRank: 3, inChannels: inChannels, outChannels: outChannels, kernelSize: [kernel.0, kernel.1, kernel.2],
                    padding: padding, bias: bias, weightInit: weightInit, biasInit: biasInit, rng: &rng)
     }
 }

@@ -26,7 +26,10 @@ public final class ConvLSTM2D: Layer {
     private var dims = (b: 0, t: 0, h: 0, w: 0)
 
     public init(_ inChannels: Int, filters: Int, kernel: (Int, Int) = (3, 3), returnSequences: Bool = false,
-                peepholes: Bool = false, rng: inout RNG) {
+                peepholes: Bool = false, rng: inout RNG) throws {
+        guard kernel.0 >= 1, kernel.1 >= 1, inChannels >= 1, filters >= 1 else {
+            throw NNError.invalidArgument("ConvLSTM2D needs kernel, channels and filters ≥ 1, got kernel \(kernel), \(inChannels)→\(filters)")
+        }
         self.inChannels = inChannels
         self.filters = filters
         kernelSize = kernel

@@ -19,8 +19,10 @@ public final class ConvTranspose2D: Layer {
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (2, 2),
                 padding: Padding = .same, bias: Bool = true, weightInit: Initializer = .glorotUniform,
-                biasInit: Initializer = .zeros, rng: inout RNG) {
-        precondition(kernel.0 >= 1 && kernel.1 >= 1 && stride.0 >= 1 && stride.1 >= 1, "kernel and stride ≥ 1")
+                biasInit: Initializer = .zeros, rng: inout RNG) throws {
+        guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1, inChannels >= 1, outChannels >= 1 else {
+            throw NNError.invalidArgument("ConvTranspose2D needs kernel, stride and channels ≥ 1, got kernel \(kernel), stride \(stride)")
+        }
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel

@@ -8,8 +8,9 @@ public final class Dropout: Layer {
     private var mask: Tensor?, y: Tensor?, dx: Tensor?
     private var applied = false
 
-    public init(_ rate: Float, rng: inout RNG) {
-        precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1)")
+    /// - Throws: ``NNError/invalidArgument`` unless 0 ≤ rate < 1.
+    public init(_ rate: Float, rng: inout RNG) throws {
+        guard rate >= 0, rate < 1 else { throw NNError.invalidArgument("dropout rate must be in [0, 1), got \(rate)") }
         self.rate = rate
         self.rng = rng.split()
     }

@@ -7,8 +7,10 @@ public class MaxPoolingLayer: Layer {
     private var inShape: [Int] = []
     private var y: Tensor?, dx: Tensor?
 
-    init(pool: [Int]) {
-        precondition(pool.allSatisfy { $0 >= 1 } && pool.reduce(1, *) <= Int(UInt16.max), "pool size")
+    init(pool: [Int]) throws {
+        guard pool.allSatisfy({ $0 >= 1 }), pool.reduce(1, *) <= Int(UInt16.max) else {
+            throw NNError.invalidArgument("max-pool size must be ≥ 1 (window ≤ 65535), got \(pool)")
+        }
         self.pool = pool
     }
 
@@ -87,15 +89,15 @@ public class MaxPoolingLayer: Layer {
 
 /// x (N, L, C) → (N, L/p, C).
 public final class MaxPool1D: MaxPoolingLayer {
-    public init(_ pool: Int = 2) { super.init(pool: [pool]) }
+    public init(_ pool: Int = 2) throws { try super.init(pool: [pool]) }
 }
 /// x (N, H, W, C) → (N, H/ph, W/pw, C).
 public final class MaxPool2D: MaxPoolingLayer {
-    public init(_ pool: (Int, Int) = (2, 2)) { super.init(pool: [pool.0, pool.1]) }
+    public init(_ pool: (Int, Int) = (2, 2)) throws { try super.init(pool: [pool.0, pool.1]) }
 }
 /// x (N, D, H, W, C) → (N, D/pd, H/ph, W/pw, C).
 public final class MaxPool3D: MaxPoolingLayer {
-    public init(_ pool: (Int, Int, Int) = (2, 2, 2)) { super.init(pool: [pool.0, pool.1, pool.2]) }
+    public init(_ pool: (Int, Int, Int) = (2, 2, 2)) throws { try super.init(pool: [pool.0, pool.1, pool.2]) }
 }
 
 /// Global average or max over every axis between batch and channels:

@@ -35,23 +35,23 @@ func parse() -> Options {
 /// Seed 000 §2.3.1: six 3×3 'same' convolutions (32, 32, 64, 64, 128, 128), each
 /// followed by ReLU and batch norm, 2×2 max-pool after the 2nd and 4th; applied to
 /// every time step with shared weights. Output (B·T, 2, 2, 128).
-func cnnBlock(_ rng: inout RNG) -> Sequential {
+func cnnBlock(_ rng: inout RNG) throws -> Sequential {
     var layers: [Layer] = []
     var cin = 9
     for (i, cout) in [32, 32, 64, 64, 128, 128].enumerated() {
-        let conv = Conv2D(cin, cout, kernel: (3, 3), padding: .same, rng: &rng)
+        let conv = try Conv2D(cin, cout, kernel: (3, 3), padding: .same, rng: &rng)
         if i == 0 { conv.computesInputGradient = false }  // the input needs no gradient
         layers += [conv, Activation(.relu, inPlace: true), BatchNorm(cout)]
-        if i == 1 || i == 3 { layers.append(MaxPool2D()) }
+        if i == 1 || i == 3 { layers.append(try MaxPool2D()) }
         cin = cout
     }
     return Sequential(layers)
 }
 
 /// 2D-CNN: TimeDistributed CNN → flatten 6144 → 1024 → 512 → 6 (7,109,990 parameters).
-func cnn2d(_ rng: inout RNG) -> Sequential {
+func cnn2d(_ rng: inout RNG) throws -> Sequential {
     Sequential([
-        TimeDistributed(cnnBlock(&rng)), Flatten(),
+        TimeDistributed(try cnnBlock(&rng)), Flatten(),
         Linear(6144, 1024, rng: &rng), Activation(.relu),
         Linear(1024, 512, rng: &rng), Activation(.relu),
         Linear(512, 6, rng: &rng),
@@ -59,9 +59,9 @@ func cnn2d(_ rng: inout RNG) -> Sequential {
 }
 
 /// CNN-LSTM: the same per-step CNN → (B, 12, 512) → LSTM 32 (sequences) → LSTM 128 → 1024 → 512 → 6.
-func cnnLSTM(_ rng: inout RNG) -> Sequential {
+func cnnLSTM(_ rng: inout RNG) throws -> Sequential {
     Sequential([
-        TimeDistributed(Sequential([cnnBlock(&rng), Flatten()])),
+        TimeDistributed(Sequential([try cnnBlock(&rng), Flatten()])),
         LSTM(512, units: 32, returnSequences: true, rng: &rng), LSTM(32, units: 128, rng: &rng),
         Linear(128, 1024, rng: &rng), Activation(.relu),
         Linear(1024, 512, rng: &rng), Activation(.relu),
@@ -127,7 +127,7 @@ func run() throws {
     let clock = ContinuousClock()
     for name in o.models {
         var rng = RNG(seed: 1)
-        let model = name == "cnn2d" ? cnn2d(&rng) : cnnLSTM(&rng)
+        let model = name == "cnn2d" ? try cnn2d(&rng) : try cnnLSTM(&rng)
         let store = ParameterStore(model)
         let opt = SGD(store, learningRate: 1e-4, momentum: 0.9, decay: 3.3e-6)
         var xb: Tensor?
@@ -178,7 +178,7 @@ func run() throws {
 /// Per-layer forward/backward times of the per-step CNN at batch 512 (6144 images).
 func profile() throws {
     var rng = RNG(seed: 1)
-    let block = cnnBlock(&rng)
+    let block = try cnnBlock(&rng)
     let x = Tensor(zeros: [6144, 9, 9, 9])
     var drng = RNG(seed: 2)
     for i in 0..<x.count { x[flat: i] = drng.uniform(-1, 1) }

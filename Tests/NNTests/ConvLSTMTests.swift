@@ -4,8 +4,8 @@ import XCTest
 final class ConvLSTMTests: XCTestCase {
     func testGradients() throws {
         var rng = RNG(seed: 1)
-        try gradCheck(ConvLSTM2D(2, filters: 2, kernel: (3, 3), returnSequences: true, rng: &rng), randomTensor([2, 3, 3, 3, 2], seed: 2))
-        let p = ConvLSTM2D(2, filters: 2, kernel: (3, 3), returnSequences: false, peepholes: true, rng: &rng)
+        try gradCheck(try ConvLSTM2D(2, filters: 2, kernel: (3, 3), returnSequences: true, rng: &rng), randomTensor([2, 3, 3, 3, 2], seed: 2))
+        let p = try ConvLSTM2D(2, filters: 2, kernel: (3, 3), returnSequences: false, peepholes: true, rng: &rng)
         guard let ph = p.peepholes else { return XCTFail("peepholes missing") }
         ph.input.value.assignScalars([0.3, -0.2]); ph.forget.value.assignScalars([-0.4, 0.5]); ph.output.value.assignScalars([0.2, 0.6])
         try gradCheck(p, randomTensor([2, 3, 3, 2, 2], seed: 3))
@@ -14,7 +14,7 @@ final class ConvLSTMTests: XCTestCase {
     /// With a 1×1 kernel the ConvLSTM is an LSTM applied to every pixel independently.
     func testOneByOneKernelEqualsPixelwiseLSTM() throws {
         var rng = RNG(seed: 4)
-        let conv = ConvLSTM2D(3, filters: 4, kernel: (1, 1), returnSequences: true, rng: &rng)
+        let conv = try ConvLSTM2D(3, filters: 4, kernel: (1, 1), returnSequences: true, rng: &rng)
         let lstm = LSTM(3, units: 4, returnSequences: true, rng: &rng)
         try lstm.kernel.value.assign(from: conv.kernel.value)
         try lstm.recurrentKernel.value.assign(from: conv.recurrentKernel.value)
@@ -31,7 +31,7 @@ final class ConvLSTMTests: XCTestCase {
 
     func testLastStateShape() throws {
         var rng = RNG(seed: 6)
-        let l = ConvLSTM2D(2, filters: 3, rng: &rng)
+        let l = try ConvLSTM2D(2, filters: 3, rng: &rng)
         XCTAssertEqual(try l.forward(Tensor(zeros: [2, 4, 5, 5, 2])).shape, [2, 5, 5, 3])
         XCTAssertThrowsError(try l.forward(Tensor(zeros: [2, 4, 5, 5, 3])))
     }

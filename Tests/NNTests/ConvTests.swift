@@ -17,22 +17,22 @@ final class ConvTests: XCTestCase {
     func testConv2DMatchesNaive() throws {
         var rng = RNG(seed: 1)
         for (k, pad) in [((3, 3), Padding.same), ((3, 3), .valid), ((2, 4), .same), ((1, 1), .valid), ((5, 2), .valid)] {
-            try compare(Conv2D(3, 4, kernel: k, padding: pad, biasInit: .glorotUniform, rng: &rng), [2, 6, 5, 3])
+            try compare(try Conv2D(3, 4, kernel: k, padding: pad, biasInit: .glorotUniform, rng: &rng), [2, 6, 5, 3])
         }
     }
 
     func testConv1DAnd3DMatchNaive() throws {
         var rng = RNG(seed: 2)
-        try compare(Conv1D(3, 5, kernel: 3, padding: .same, biasInit: .glorotUniform, rng: &rng), [2, 7, 3])
-        try compare(Conv1D(2, 3, kernel: 4, padding: .valid, rng: &rng), [3, 9, 2])
-        try compare(Conv3D(2, 3, kernel: (3, 3, 3), padding: .same, biasInit: .glorotUniform, rng: &rng), [2, 4, 5, 3, 2])
-        try compare(Conv3D(2, 3, kernel: (2, 3, 1), padding: .valid, rng: &rng), [1, 4, 5, 3, 2])
+        try compare(try Conv1D(3, 5, kernel: 3, padding: .same, biasInit: .glorotUniform, rng: &rng), [2, 7, 3])
+        try compare(try Conv1D(2, 3, kernel: 4, padding: .valid, rng: &rng), [3, 9, 2])
+        try compare(try Conv3D(2, 3, kernel: (3, 3, 3), padding: .same, biasInit: .glorotUniform, rng: &rng), [2, 4, 5, 3, 2])
+        try compare(try Conv3D(2, 3, kernel: (2, 3, 1), padding: .valid, rng: &rng), [1, 4, 5, 3, 2])
     }
 
     func testChunkedBatchMatchesNaive() throws {
         // Enough samples that the im2col matrix is split into several chunks.
         var rng = RNG(seed: 3)
-        let conv = Conv2D(8, 4, kernel: (3, 3), rng: &rng)
+        let conv = try Conv2D(8, 4, kernel: (3, 3), rng: &rng)
         let per = 9 * 9 * 72
         XCTAssertGreaterThan(600 * per, 3 * ConvWorkspace.chunkElements)
         try compare(conv, [600, 9, 9, 8])
@@ -40,16 +40,26 @@ final class ConvTests: XCTestCase {
 
     func testConvGradients() throws {
         var rng = RNG(seed: 4)
-        try gradCheck(Conv2D(2, 3, kernel: (3, 3), padding: .same, biasInit: .glorotUniform, rng: &rng), randomTensor([2, 4, 5, 2], seed: 5))
-        try gradCheck(Conv2D(2, 3, kernel: (2, 3), padding: .valid, rng: &rng), randomTensor([2, 4, 5, 2], seed: 6))
-        try gradCheck(Conv2D(3, 2, kernel: (1, 1), padding: .valid, rng: &rng), randomTensor([2, 3, 3, 3], seed: 7))
-        try gradCheck(Conv1D(2, 3, kernel: 3, rng: &rng), randomTensor([2, 6, 2], seed: 8))
-        try gradCheck(Conv3D(2, 2, kernel: (3, 3, 3), biasInit: .glorotUniform, rng: &rng), randomTensor([1, 3, 4, 3, 2], seed: 9))
+        try gradCheck(try Conv2D(2, 3, kernel: (3, 3), padding: .same, biasInit: .glorotUniform, rng: &rng), randomTensor([2, 4, 5, 2], seed: 5))
+        try gradCheck(try Conv2D(2, 3, kernel: (2, 3), padding: .valid, rng: &rng), randomTensor([2, 4, 5, 2], seed: 6))
+        try gradCheck(try Conv2D(3, 2, kernel: (1, 1), padding: .valid, rng: &rng), randomTensor([2, 3, 3, 3], seed: 7))
+        try gradCheck(try Conv1D(2, 3, kernel: 3, rng: &rng), randomTensor([2, 6, 2], seed: 8))
+        try gradCheck(try Conv3D(2, 2, kernel: (3, 3, 3), biasInit: .glorotUniform, rng: &rng), randomTensor([1, 3, 4, 3, 2], seed: 9))
     }
 
-    func testValidPaddingOnTooSmallInputThrows() {
+    func testInvalidHyperparametersThrow() {
         var rng = RNG(seed: 4)
-        let c = Conv2D(1, 1, kernel: (3, 3), padding: .valid, rng: &rng)
+        XCTAssertThrowsError(try Conv2D(1, 1, kernel: (0, 3), rng: &rng))
+        XCTAssertThrowsError(try ConvTranspose2D(1, 1, kernel: (2, 2), stride: (0, 2), rng: &rng))
+        XCTAssertThrowsError(try MaxPool2D((0, 2)))
+        XCTAssertThrowsError(try Dropout(1, rng: &rng))
+        XCTAssertThrowsError(try MultiHeadSelfAttention(modelDim: 8, heads: 0, rng: &rng))
+        XCTAssertThrowsError(try ConvLSTM2D(2, filters: 0, rng: &rng))
+    }
+
+    func testValidPaddingOnTooSmallInputThrows() throws {
+        var rng = RNG(seed: 4)
+        let c = try Conv2D(1, 1, kernel: (3, 3), padding: .valid, rng: &rng)
         XCTAssertThrowsError(try c.forward(Tensor(zeros: [1, 2, 2, 1])))
         XCTAssertThrowsError(try c.forward(Tensor(zeros: [1, 4, 4, 2])))
     }

@@ -27,7 +27,7 @@ final class ConvTransposeTests: XCTestCase {
             ((3, 3), (2, 2), .valid, [2, 7, 9, 4]), ((3, 2), (1, 1), .valid, [2, 5, 5, 4]), ((4, 4), (2, 2), .same, [2, 6, 8, 4]),
         ]
         for (k, s, pad, outShape) in cases {
-            let l = ConvTranspose2D(3, 4, kernel: k, stride: s, padding: pad, biasInit: .glorotUniform, rng: &rng)
+            let l = try ConvTranspose2D(3, 4, kernel: k, stride: s, padding: pad, biasInit: .glorotUniform, rng: &rng)
             let x = randomTensor([2, 3, 4, 3], seed: 2)
             let y = try l.forward(x)
             XCTAssertEqual(y.shape, outShape, "\(k) \(s) \(pad)")
@@ -37,8 +37,8 @@ final class ConvTransposeTests: XCTestCase {
 
     func testGradients() throws {
         var rng = RNG(seed: 3)
-        try gradCheck(ConvTranspose2D(2, 3, kernel: (2, 2), stride: (2, 2), biasInit: .glorotUniform, rng: &rng), randomTensor([2, 3, 2, 2], seed: 4))
-        try gradCheck(ConvTranspose2D(2, 2, kernel: (3, 3), stride: (2, 2), padding: .valid, rng: &rng), randomTensor([1, 2, 3, 2], seed: 5))
-        try gradCheck(ConvTranspose2D(2, 2, kernel: (3, 3), stride: (2, 2), padding: .same, rng: &rng), randomTensor([1, 3, 2, 2], seed: 6))
+        try gradCheck(try ConvTranspose2D(2, 3, kernel: (2, 2), stride: (2, 2), biasInit: .glorotUniform, rng: &rng), randomTensor([2, 3, 2, 2], seed: 4))
+        try gradCheck(try ConvTranspose2D(2, 2, kernel: (3, 3), stride: (2, 2), padding: .valid, rng: &rng), randomTensor([1, 2, 3, 2], seed: 5))
+        try gradCheck(try ConvTranspose2D(2, 2, kernel: (3, 3), stride: (2, 2), padding: .same, rng: &rng), randomTensor([1, 3, 2, 2], seed: 6))
     }
 }

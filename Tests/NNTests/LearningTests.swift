@@ -20,8 +20,8 @@ final class LearningTests: XCTestCase {
     func testSmallCNNOverfits64Samples() throws {
         var rng = RNG(seed: 2)
         let model = Sequential([
-            Conv2D(2, 8, kernel: (3, 3), rng: &rng), BatchNorm(8), Activation(.relu), MaxPool2D(),
-            Conv2D(8, 8, kernel: (3, 3), rng: &rng), Activation(.relu), Flatten(), Linear(8 * 3 * 3, 4, rng: &rng),
+            try Conv2D(2, 8, kernel: (3, 3), rng: &rng), BatchNorm(8), Activation(.relu), try MaxPool2D(),
+            try Conv2D(8, 8, kernel: (3, 3), rng: &rng), Activation(.relu), Flatten(), Linear(8 * 3 * 3, 4, rng: &rng),
         ])
         let x = randomTensor([64, 6, 6, 2], seed: 3)
         var lr = RNG(seed: 4)
@@ -39,7 +39,7 @@ final class LearningTests: XCTestCase {
         func train() throws -> [Float] {
             var rng = RNG(seed: 10)
             let model = Sequential([
-                Conv2D(3, 4, kernel: (3, 3), rng: &rng), BatchNorm(4), Activation(.relu), Dropout(0.3, rng: &rng),
+                try Conv2D(3, 4, kernel: (3, 3), rng: &rng), BatchNorm(4), Activation(.relu), try Dropout(0.3, rng: &rng),
                 Flatten(), Linear(4 * 5 * 5, 3, rng: &rng),
             ])
             let store = ParameterStore(model)

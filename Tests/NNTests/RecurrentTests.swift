@@ -47,16 +47,16 @@ final class RecurrentTests: XCTestCase {
 
     func testAttentionGradients() throws {
         var rng = RNG(seed: 9)
-        try gradCheck(MultiHeadSelfAttention(modelDim: 4, heads: 2, rng: &rng), randomTensor([2, 3, 4], seed: 10))
-        try gradCheck(MultiHeadSelfAttention(modelDim: 3, heads: 2, keyDim: 3, rng: &rng), randomTensor([1, 4, 3], seed: 11))
-        let block = TransformerEncoderBlock(modelDim: 4, heads: 2, ffDim: 6, dropout: 0, rng: &rng)
+        try gradCheck(try MultiHeadSelfAttention(modelDim: 4, heads: 2, rng: &rng), randomTensor([2, 3, 4], seed: 10))
+        try gradCheck(try MultiHeadSelfAttention(modelDim: 3, heads: 2, keyDim: 3, rng: &rng), randomTensor([1, 4, 3], seed: 11))
+        let block = try TransformerEncoderBlock(modelDim: 4, heads: 2, ffDim: 6, dropout: 0, rng: &rng)
         try gradCheck(block, randomTensor([2, 3, 4], seed: 12), rtol: 3e-2, atol: 5e-3)
     }
 
     /// Attention against a direct evaluation of softmax(QKᵀ/√d)V for one head.
     func testAttentionMatchesFormula() throws {
         var rng = RNG(seed: 13)
-        let m = MultiHeadSelfAttention(modelDim: 2, heads: 1, keyDim: 2, rng: &rng)
+        let m = try MultiHeadSelfAttention(modelDim: 2, heads: 1, keyDim: 2, rng: &rng)
         for l in [m.query, m.key, m.value, m.output] { l.bias?.value.assignScalars([0.1, -0.2]) }
         let x = randomTensor([1, 3, 2], seed: 14)
         let y = try m.forward(x)
@@ -112,7 +112,7 @@ final class RecurrentTests: XCTestCase {
         var rng = RNG(seed: 22)
         let m = Sequential([
             Linear(3, 16, rng: &rng),
-            TransformerEncoderBlock(modelDim: 16, heads: 2, ffDim: 32, dropout: 0.1, rng: &rng),
+            try TransformerEncoderBlock(modelDim: 16, heads: 2, ffDim: 32, dropout: 0.1, rng: &rng),
             GlobalPool(.average), Linear(16, 2, rng: &rng),
         ])
         XCTAssertEqual(try learnOrder(m, lr: 0.01, steps: 300), 56)

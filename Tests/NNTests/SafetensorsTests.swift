@@ -3,10 +3,10 @@ import XCTest
 @testable import NN
 
 final class SafetensorsTests: XCTestCase {
-    private func model(seed: UInt64) -> Sequential {
+    private func model(seed: UInt64) throws -> Sequential {
         var rng = RNG(seed: seed)
         return Sequential(named: [
-            ("conv", Conv2D(2, 3, kernel: (3, 3), rng: &rng)), ("bn", BatchNorm(3)), ("act", Activation(.relu)),
+            ("conv", try Conv2D(2, 3, kernel: (3, 3), rng: &rng)), ("bn", BatchNorm(3)), ("act", Activation(.relu)),
             ("flat", Flatten()), ("fc", Linear(3 * 4 * 4, 5, rng: &rng)),
         ])
     }
@@ -16,7 +16,7 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testRoundTripGivesIdenticalOutputs() throws {
-        let a = model(seed: 1)
+        let a = try model(seed: 1)
         _ = try a.forward(randomTensor([8, 4, 4, 2], seed: 2))  // moves BN running stats off their defaults
         a.setTraining(false)
         let x = randomTensor([3, 4, 4, 2], seed: 3)
@@ -24,7 +24,7 @@ final class SafetensorsTests: XCTestCase {
         let url = tempURL("rt.safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try a.saveSafetensors(to: url, metadata: ["classes": "a,b,c,d,e"])
-        let b = model(seed: 99)
+        let b = try model(seed: 99)
         b.setTraining(false)
         XCTAssertNotEqual(try b.forward(x).scalars, ya)
         let meta = try b.loadSafetensors(from: url)
@@ -57,7 +57,7 @@ final class SafetensorsTests: XCTestCase {
     func testPythonReadsTheFile() throws {
         let url = tempURL("py.safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
-        let a = model(seed: 5)
+        let a = try model(seed: 5)
         try a.saveSafetensors(to: url, metadata: ["note": "hello"])
         let script = """
         import json, struct, sys
