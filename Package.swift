@@ -39,6 +39,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: Benchmarks
+        .executableTarget(name: "nn-bench", dependencies: ["NN"]),
+
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["GeoIO"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "TestSupport"]),

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# NN engine vs PyTorch CPU on the seed-000 2D-CNN and a CNN-LSTM (12×9×9×9, batch 512):
+# training and inference samples/s, peak RSS, GFLOP/s against an sgemm peak measured
+# in the same run. Writes bench/results/nn.md.
+#
+# Usage (from bench/, as run.sh calls it): bash bench-nn.sh PATH_TO_SITSCUBE
+# Environment: THREADS (default: all cores), NN_BENCH_SAMPLES (default 2048).
+# PyTorch is installed once into bench/.venv (PyPI's wheel is several GB) and reused.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+threads="${THREADS:-$(nproc)}"
+samples="${NN_BENCH_SAMPLES:-2048}"
+mkdir -p "$here/results"
+out="$here/results/nn.md"
+raw="$(mktemp)"
+trap 'rm -f "$raw"' EXIT
+
+# nn-bench: release, with the flags of `make build`, so objects are shared.
+flags=(-c release)
+if [ -z "${PORTABLE:-}" ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+    flags+=(-Xswiftc -target-cpu -Xswiftc haswell)
+fi
+(cd "$root" && swift build "${flags[@]}" --product nn-bench >&2)
+bin="$(cd "$root" && swift build "${flags[@]}" --show-bin-path)/nn-bench"
+
+echo "nn-bench: sgemm probe, $threads threads" >&2
+"$bin" --sgemm --threads "$threads" >>"$raw"
+for m in cnn2d cnnlstm; do
+    echo "nn-bench: $m" >&2
+    "$bin" --threads "$threads" --samples "$samples" --models "$m" >>"$raw"
+done
+
+venv="$here/.venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
+    echo "nn-bench: installing PyTorch into $venv (once)" >&2
+    python3 -m venv "$venv" && "$venv/bin/pip" install --quiet torch numpy >&2 || echo "nn-bench: PyTorch install failed" >&2
+fi
+if "$venv/bin/python" -c "import torch" 2>/dev/null; then
+    for m in cnn2d cnnlstm; do
+        echo "nn-bench: PyTorch $m" >&2
+        OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" \
+            "$venv/bin/python" "$here/nn_torch.py" --threads "$threads" --samples "$samples" --models "$m" >>"$raw"
+    done
+fi
+
+python3 - "$raw" "$out" "$threads" <<'PY'
+import json, sys, platform, datetime
+raw, out, threads = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [json.loads(l) for l in open(raw) if l.strip().startswith("{")]
+sg = next((r for r in rows if r["impl"] == "sgemm"), {})
+peak = sg.get("peak_gflops", float("nan"))
+ours = {r["model"]: r for r in rows if r["impl"] == "sitscube-nn"}
+torch = {r["model"]: r for r in rows if r["impl"].startswith("pytorch")}
+L = ["# NN engine vs PyTorch (CPU)", "",
+     f"{datetime.date.today()}, {platform.machine()}, {threads} threads; synthetic 12×9×9×9 patches, batch 512, "
+     "SGD (lr 1e-4, momentum 0.9); training measured over one epoch after a warm-up epoch.", "",
+     f"sgemm (OpenBLAS, same run): peak {peak} GFLOP/s; " +
+     ", ".join(f"{k} {v}" for k, v in sg.items() if k not in ("impl", "threads", "peak_gflops")), ""]
+L += ["| model | impl | params | train samples/s | infer samples/s (512) | infer samples/s (4096) | train GFLOP/s (% sgemm peak) | infer GFLOP/s | peak RSS MB |",
+      "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+for m in ("cnn2d", "cnnlstm"):
+    for r in (ours.get(m), torch.get(m)):
+        if r:
+            L.append(f"| {m} | {r['impl']} | {r['params']:,} | {r['train_sps']:.0f} | {r['infer512_sps']:.0f} | "
+                     f"{r['infer4096_sps']:.0f} | {r['train_gflops']:.1f} ({100 * r['train_gflops'] / peak:.0f} %) | "
+                     f"{r['infer_gflops']:.1f} | {r['peak_rss_mb']:.0f} |")
+L += ["", "Ratios (sitscube / PyTorch; > 1 is faster, for RSS < 1 is smaller):", "",
+      "| model | train | infer 512 | infer 4096 | peak RSS |", "|---|---:|---:|---:|---:|"]
+for m in ("cnn2d", "cnnlstm"):
+    a, b = ours.get(m), torch.get(m)
+    if a and b:
+        L.append(f"| {m} | {a['train_sps'] / b['train_sps']:.2f} | {a['infer512_sps'] / b['infer512_sps']:.2f} | "
+                 f"{a['infer4096_sps'] / b['infer4096_sps']:.2f} | {a['peak_rss_mb'] / b['peak_rss_mb']:.2f} |")
+    elif a:
+        L.append(f"| {m} | PyTorch not available | | | |")
+open(out, "w").write("\n".join(L) + "\n")
+print("\n".join(L))
+PY
+echo "nn-bench: wrote $out" >&2
