@@ -28,7 +28,7 @@ public enum Reducer: Hashable, Sendable {
         case .mean: return "mean"
         case .min: return "min"
         case .max: return "max"
-        case let .percentile(p): return "p" + (p == p.rounded() ? String(Int(p)) : String(p))
+        case let .percentile(p): return "p" + (Int(exactly: p).map(String.init) ?? String(p))
         }
     }
 

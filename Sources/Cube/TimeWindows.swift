@@ -69,6 +69,7 @@ public enum WindowScheme: Hashable, Sendable {
         func lastDay(_ y: Int, _ m: Int) -> CalendarDate { d(y, m, CalendarDate.daysIn(month: m, year: y)) }
         func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         var result: [TimeWindow] = []
+        guard from <= to else { return [] }
         switch self {
         case .halfYear:
             for y in from.year...to.year {

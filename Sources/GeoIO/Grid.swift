@@ -18,13 +18,20 @@ public struct Grid: Hashable, Sendable, Codable {
     /// size; the extent is rounded outwards to whole pixels.
     public init(crs: String, minX: Double, minY: Double, maxX: Double, maxY: Double,
                 resolutionX: Double, resolutionY: Double) {
-        let w = Int(((maxX - minX) / resolutionX).rounded(.up))
-        let h = Int(((maxY - minY) / resolutionY).rounded(.up))
+        // A bad extent or resolution (NaN, ∞, absurd counts) gives an empty grid, never a trap;
+        // callers validate `isEmpty`.
+        let w = Int(exactly: ((maxX - minX) / resolutionX).rounded(.up)) ?? 0
+        let h = Int(exactly: ((maxY - minY) / resolutionY).rounded(.up)) ?? 0
+        let valid = w > 0 && h > 0 && w <= Grid.maxSide && h <= Grid.maxSide
         self.init(crs: crs,
                   transform: GeoTransform(originX: minX, pixelWidth: resolutionX, originY: maxY, pixelHeight: -resolutionY),
-                  width: max(w, 0), height: max(h, 0))
+                  width: valid ? w : 0, height: valid ? h : 0)
     }
 
+    /// The largest side sitscube accepts (a 10 m grid of 10,000 km).
+    public static let maxSide = 1_000_000
+
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
     public var window: Window { Window(width: width, height: height) }
     public var resolution: (x: Double, y: Double) { (abs(transform.pixelWidth), abs(transform.pixelHeight)) }
 
@@ -68,8 +75,8 @@ public struct Grid: Hashable, Sendable, Codable {
               let p = transform.pixel(x: other.transform.originX, y: other.transform.originY)
         else { return nil }
         let c = p.col.rounded(), r = p.row.rounded()
-        guard abs(p.col - c) < 1e-6, abs(p.row - r) < 1e-6 else { return nil }
-        return Window(col: Int(c), row: Int(r), width: other.width, height: other.height)
+        guard abs(p.col - c) < 1e-6, abs(p.row - r) < 1e-6, let col = Int(exactly: c), let row = Int(exactly: r) else { return nil }
+        return Window(col: col, row: row, width: other.width, height: other.height)
     }
 
     /// The part of `other` that overlaps this grid, as a subgrid of this one; nil when they do

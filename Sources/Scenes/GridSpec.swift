@@ -52,7 +52,7 @@ public enum GridSpec: Sendable, Equatable {
         case let .crs(crs, resolution, bounds):
             let wkt = try SpatialReference(crs).wkt
             if let (x0, y0, x1, y1) = bounds {
-                return Grid(crs: wkt, minX: x0, minY: y0, maxX: x1, maxY: y1, resolutionX: resolution, resolutionY: resolution)
+                return try Self.checked(Grid(crs: wkt, minX: x0, minY: y0, maxX: x1, maxY: y1, resolutionX: resolution, resolutionY: resolution))
             }
             guard !scenes.isEmpty else { throw SceneError.invalidOption("--grid \(crs),\(resolution) without bounds needs at least one scene") }
             var box = (minX: Double.infinity, minY: Double.infinity, maxX: -Double.infinity, maxY: -Double.infinity)
@@ -62,9 +62,16 @@ public enum GridSpec: Sendable, Equatable {
             }
             // Snap outwards to whole pixels so grids of different runs align.
             let snap = { (v: Double, up: Bool) in (up ? (v / resolution).rounded(.up) : (v / resolution).rounded(.down)) * resolution }
-            return Grid(crs: wkt, minX: snap(box.minX, false), minY: snap(box.minY, false), maxX: snap(box.maxX, true),
-                        maxY: snap(box.maxY, true), resolutionX: resolution, resolutionY: resolution)
+            return try Self.checked(Grid(crs: wkt, minX: snap(box.minX, false), minY: snap(box.minY, false), maxX: snap(box.maxX, true),
+                                         maxY: snap(box.maxY, true), resolutionX: resolution, resolutionY: resolution))
         }
+    }
+
+    static func checked(_ grid: Grid) throws -> Grid {
+        guard !grid.isEmpty else {
+            throw SceneError.invalidOption("--grid: the extent and resolution give no pixels, or more than \(Grid.maxSide) on a side")
+        }
+        return grid
     }
 
     /// The grid of a scene's finest band (10 m for Sentinel-2, 30 m for Landsat).

@@ -39,8 +39,9 @@ enum LandsatProduct {
         let cloudLand = mtl.number("CLOUD_COVER_LAND")
         let level = id.split(separator: "_").dropFirst().first.map(String.init)
         let tile: String = {
-            if let p = mtl.number("WRS_PATH"), let r = mtl.number("WRS_ROW") {
-                return String(format: "%03d%03d", Int(p), Int(r))
+            if let p = mtl.number("WRS_PATH").flatMap({ Int(exactly: $0) }), let r = mtl.number("WRS_ROW").flatMap({ Int(exactly: $0) }),
+               (0...999).contains(p), (0...999).contains(r) {
+                return String(format: "%03d%03d", p, r)
             }
             return id.split(separator: "_").dropFirst(2).first.map(String.init) ?? ""
         }()

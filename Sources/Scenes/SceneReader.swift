@@ -89,7 +89,7 @@ public final class SceneReader {
         let radius = mask.bufferPixels
         guard radius > 0 else {
             try quality.read(window, into: &work.qa, scratch: &work.scratch)
-            for i in 0..<n { work.masked[i] = kind.isMasked(UInt16(work.qa[i]), mask) }
+            for i in 0..<n { work.masked[i] = kind.isMasked(qaCode(work.qa[i]), mask) }
             return
         }
         // Clouds just outside the window still buffer into it: read a halo of `radius` pixels.
@@ -102,17 +102,25 @@ public final class SceneReader {
         for r in 0..<inside.height {
             for c in 0..<inside.width {
                 let h = (r + inside.row - halo.row) * halo.width + c + inside.col - halo.col
-                work.cloud[h] = kind.isCloudOrShadow(UInt16(work.qa[r * inside.width + c]), mask)
+                work.cloud[h] = kind.isCloudOrShadow(qaCode(work.qa[r * inside.width + c]), mask)
             }
         }
         for r in 0..<window.height {
             for c in 0..<window.width {
                 let centre = (r + window.row - inside.row) * inside.width + c + window.col - inside.col
-                work.masked[r * window.width + c] = kind.isMasked(UInt16(work.qa[centre]), mask)
+                work.masked[r * window.width + c] = kind.isMasked(qaCode(work.qa[centre]), mask)
                     || Dilation.touches(work.cloud, width: halo.width, col: c + radius, row: r + radius, radius: radius)
             }
         }
     }
+}
+
+/// A quality value as its integer code. Values no QA layer holds (NaN, negative, fractions,
+/// above 65535: a damaged or foreign file) become 1, Landsat's fill bit and Sentinel-2's
+/// "saturated or defective", so the pixel is masked instead of the program trapping.
+@inline(__always)
+func qaCode(_ v: Float) -> UInt16 {
+    UInt16(exactly: v) ?? 1
 }
 
 /// Disk-shaped dilation of a boolean mask, evaluated per pixel.

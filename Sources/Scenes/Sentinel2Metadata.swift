@@ -47,9 +47,9 @@ struct Sentinel2Metadata {
         m.processingBaseline = properties["s2:processing_baseline"] as? String
         if let code = properties["grid:code"] as? String, code.hasPrefix("MGRS-") {
             m.tile = String(code.dropFirst(5))
-        } else if let zone = number(properties["mgrs:utm_zone"]), let band = properties["mgrs:latitude_band"] as? String,
+        } else if let zone = number(properties["mgrs:utm_zone"]).flatMap({ Int(exactly: $0) }), (1...60).contains(zone), let band = properties["mgrs:latitude_band"] as? String,
                   let square = properties["mgrs:grid_square"] as? String {
-            m.tile = String(format: "%02d", Int(zone)) + band + square
+            m.tile = String(format: "%02d", zone) + band + square
         }
         m.offsetAlreadyApplied = (properties["earthsearch:boa_offset_applied"] as? Bool) ?? false
         return m

@@ -70,7 +70,7 @@ enum ByteSize {
         let units: [(String, Double)] = [("gib", 1_073_741_824), ("mib", 1_048_576), ("kib", 1024), ("gb", 1e9), ("mb", 1e6), ("kb", 1e3),
                                          ("g", 1_073_741_824), ("m", 1_048_576), ("k", 1024), ("b", 1)]
         for (suffix, factor) in units where t.hasSuffix(suffix) {
-            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v > 0 else { return nil }
+            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v > 0, v * factor < 1e15 else { return nil }
             return Int(v * factor)
         }
         return Int(t)
