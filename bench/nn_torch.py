@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import time
 
 import torch
@@ -81,20 +82,22 @@ def main():
         loss_fn = nn.CrossEntropyLoss()
 
         def epoch():
-            total = 0.0
+            total, times = 0.0, []
             for s in range(0, n - batch + 1, batch):
+                t = time.perf_counter()
                 opt.zero_grad()
                 loss = loss_fn(model(data[s:s + batch]), labels[s:s + batch])
                 loss.backward()
                 opt.step()
                 total += loss.item()
-            return total
+                times.append(time.perf_counter() - t)
+            return total, times
 
         model.train()
         epoch()
-        t0 = time.perf_counter()
-        loss = epoch()
-        train_sps = (n // batch * batch) / (time.perf_counter() - t0)
+        loss, times = epoch()
+        # Median batch time: robust to other processes on a shared machine (as nn-bench).
+        train_sps = batch / statistics.median(times)
 
         model.eval()
 
@@ -102,17 +105,19 @@ def main():
             x = data[torch.arange(bs) % n].contiguous()
             with torch.no_grad():
                 model(x)
-                t = time.perf_counter()
+                times = []
                 for _ in range(reps):
+                    t = time.perf_counter()
                     model(x)
-                return bs * reps / (time.perf_counter() - t)
+                    times.append(time.perf_counter() - t)
+                return bs / statistics.median(times)
 
-        i512 = infer(512, 4)
-        i4096 = infer(4096, 2)
+        i512 = infer(512, 5)
+        i4096 = infer(4096, 3)
         f, first = forward_flops(name)
         print(json.dumps({
             "impl": "pytorch-" + torch.__version__, "model": name, "threads": a.threads, "params": params,
-            "train_sps": train_sps, "infer512_sps": i512, "infer4096_sps": i4096,
+            "train_sps": train_sps, "train_batches": len(times), "infer512_sps": i512, "infer4096_sps": i4096,
             "train_gflops": train_sps * (3 * f - first) / 1e9, "infer_gflops": i4096 * f / 1e9,
             "fwd_mflop": f / 1e6, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "loss": loss,
         }, sort_keys=True), flush=True)

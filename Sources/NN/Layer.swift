@@ -1,3 +1,29 @@
+// NN: the neural-network engine of sitscube, on OpenBLAS.
+//
+// Building and training a model:
+//
+//     var rng = RNG(seed: 42)                       // all randomness is seeded
+//     Threads.set(2)                                // BLAS + engine loops
+//     let model = Sequential([
+//         TimeDistributed(Sequential([try Conv2D(9, 32, kernel: (3, 3), rng: &rng),
+//                                     Activation(.relu, inPlace: true), BatchNorm(32),
+//                                     try MaxPool2D(), Flatten()])),   // (B, T, 4·4·32)
+//         LSTM(512, units: 64, rng: &rng),          // (B, 64)
+//         Linear(64, 6, rng: &rng),                 // logits (B, 6)
+//     ])
+//     let opt = SGD(ParameterStore(model), learningRate: 1e-4, momentum: 0.9, decay: 3.3e-6)
+//     for (x, labels) in batches {                  // x: (B, T, H, W, C) channels last
+//         try classificationStep(model, opt, input: x, labels: labels)
+//     }
+//     model.setTraining(false)                      // dropout off, BN running stats
+//     let classes = try model.forward(x).argmaxRows()
+//     try model.saveSafetensors(to: url, metadata: ["classes": "…"])
+//
+// Layouts follow Keras: tensors are channels last (N, [T,] H, W, C); kernels are
+// (k…, in, out); LSTM/GRU gates in Keras order. A training step by hand is
+// `store.zeroGrad(); y = model.forward(x); loss = CrossEntropyLoss()(logits: y, labels:);
+// model.backward(loss.grad); optimizer.step()`.
+
 /// A differentiable building block with an explicit forward/backward pair (llm.c style).
 ///
 /// - `forward` computes the output and keeps what `backward` needs.

@@ -30,16 +30,17 @@ public class MaxPoolingLayer: Layer {
         let y = Tensor.reuse(self.y, [n] + Array(o.suffix(r)) + [c])
         if argmax.count < y.count { argmax = [UInt16](repeating: 0, count: y.count) }
         let xp = x.ptr, yp = y.ptr
-        let perSample = o[0] * o[1] * o[2]
+        let (s0, s1, s2, p0, p1, p2, o0, o1, o2) = (s[0], s[1], s[2], p[0], p[1], p[2], o[0], o[1], o[2])
+        let perSample = o0 * o1 * o2
         argmax.withUnsafeMutableBufferPointer { amb in
             guard let am = amb.baseAddress else { return }
             parallelFor(n) { b in
-                for od in 0..<o[0] { for oh in 0..<o[1] { for ow in 0..<o[2] {
-                    let out = ((b * perSample) + (od * o[1] + oh) * o[2] + ow) * c
+                for od in 0..<o0 { for oh in 0..<o1 { for ow in 0..<o2 {
+                    let out = ((b * perSample) + (od * o1 + oh) * o2 + ow) * c
                     let yb = yp + out, ab = am + out
                     var tap: UInt16 = 0
-                    for a in 0..<p[0] { for bb in 0..<p[1] { for cc in 0..<p[2] {
-                        let src = xp + (((b * s[0] + od * p[0] + a) * s[1] + oh * p[1] + bb) * s[2] + ow * p[2] + cc) * c
+                    for a in 0..<p0 { for bb in 0..<p1 { for cc in 0..<p2 {
+                        let src = xp + (((b * s0 + od * p0 + a) * s1 + oh * p1 + bb) * s2 + ow * p2 + cc) * c
                         if tap == 0 {
                             yb.update(from: src, count: c)
                             ab.update(repeating: 0, count: c)
@@ -66,16 +67,20 @@ public class MaxPoolingLayer: Layer {
         let dx = Tensor.reuse(self.dx, inShape)
         let (s, p, o, n, c) = geometry(inShape)
         let dxp = dx.ptr, dyp = dy.ptr
-        let perSample = o[0] * o[1] * o[2]
+        let (s0, s1, s2, p0, p1, p2, o0, o1, o2) = (s[0], s[1], s[2], p[0], p[1], p[2], o[0], o[1], o[2])
+        let perSample = o0 * o1 * o2
         argmax.withUnsafeBufferPointer { amb in
             guard let am = amb.baseAddress else { return }
             parallelFor(n) { b in
-                (dxp + b * s[0] * s[1] * s[2] * c).update(repeating: 0, count: s[0] * s[1] * s[2] * c)
-                for od in 0..<o[0] { for oh in 0..<o[1] { for ow in 0..<o[2] {
-                    let out = ((b * perSample) + (od * o[1] + oh) * o[2] + ow) * c
+                // Rows/columns beyond the last full window (floor pooling) get no gradient.
+                if o0 * p0 != s0 || o1 * p1 != s1 || o2 * p2 != s2 {
+                    (dxp + b * s0 * s1 * s2 * c).update(repeating: 0, count: s0 * s1 * s2 * c)
+                }
+                for od in 0..<o0 { for oh in 0..<o1 { for ow in 0..<o2 {
+                    let out = ((b * perSample) + (od * o1 + oh) * o2 + ow) * c
                     var tap: UInt16 = 0
-                    for a in 0..<p[0] { for bb in 0..<p[1] { for cc in 0..<p[2] {
-                        let dst = dxp + (((b * s[0] + od * p[0] + a) * s[1] + oh * p[1] + bb) * s[2] + ow * p[2] + cc) * c
+                    for a in 0..<p0 { for bb in 0..<p1 { for cc in 0..<p2 {
+                        let dst = dxp + (((b * s0 + od * p0 + a) * s1 + oh * p1 + bb) * s2 + ow * p2 + cc) * c
                         for ch in 0..<c { dst[ch] = am[out + ch] == tap ? dyp[out + ch] : 0 }
                         tap += 1
                     } } }

@@ -85,6 +85,12 @@ func forwardFLOPs(_ model: String) -> (total: Double, firstConv: Double) {
     return (cnn + 24 * (lstm1 + lstm2) + 2 * dense, first)
 }
 
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    guard !s.isEmpty else { return .nan }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
 func peakRSSMB() -> Double {
@@ -131,44 +137,45 @@ func run() throws {
         let store = ParameterStore(model)
         let opt = SGD(store, learningRate: 1e-4, momentum: 0.9, decay: 3.3e-6)
         var xb: Tensor?
-        func epoch() throws -> Double {
-            var loss = 0.0
+        /// One pass over the data; returns the loss sum and each batch's seconds.
+        func epoch() throws -> (Double, [Double]) {
+            var loss = 0.0, times: [Double] = []
             var s = 0
             while s + batch <= n {
+                let t = clock.now
                 xb = try data.gatherRows(Array(s..<(s + batch)), into: xb)
                 guard let x = xb else { break }
                 loss += Double(try classificationStep(model, opt, input: x, labels: Array(labels[s..<(s + batch)])))
+                times.append(seconds(clock.now - t))
                 s += batch
             }
-            return loss
+            return (loss, times)
         }
         model.setTraining(true)
         _ = try epoch()  // warm-up: workspaces reach their final sizes
-        let t0 = clock.now
-        let loss = try epoch()
-        let trainSPS = Double(n / batch * batch) / seconds(clock.now - t0)
+        let (loss, times) = try epoch()
+        // Median batch time: robust to other processes on a shared machine.
+        let trainSPS = Double(batch) / median(times)
 
         model.setTraining(false)
         func infer(_ bs: Int, reps: Int) throws -> Double {
             let x = try data.gatherRows((0..<bs).map { $0 % n })
             _ = try model.forward(x)
-            let t = clock.now
+            var times: [Double] = []
             for _ in 0..<reps {
-                let t1 = clock.now
+                let t = clock.now
                 _ = try model.forward(x)
-                if ProcessInfo.processInfo.environment["NN_BENCH_VERBOSE"] != nil {
-                    FileHandle.standardError.write("forward \(bs): \(seconds(clock.now - t1)) s\n".data(using: .utf8) ?? Data())
-                }
+                times.append(seconds(clock.now - t))
             }
-            return Double(bs * reps) / seconds(clock.now - t)
+            return Double(bs) / median(times)
         }
-        let i512 = try infer(512, reps: 4)
-        let i4096 = try infer(4096, reps: 2)
+        let i512 = try infer(512, reps: 5)
+        let i4096 = try infer(4096, reps: 3)
         let f = forwardFLOPs(name)
         let trainFLOP = 3 * f.total - f.firstConv
         print(json([
             "impl": "sitscube-nn", "model": name, "threads": o.threads, "params": store.count,
-            "train_sps": trainSPS, "infer512_sps": i512, "infer4096_sps": i4096,
+            "train_sps": trainSPS, "train_batches": times.count, "infer512_sps": i512, "infer4096_sps": i4096,
             "train_gflops": trainSPS * trainFLOP / 1e9, "infer_gflops": i4096 * f.total / 1e9,
             "fwd_mflop": f.total / 1e6, "peak_rss_mb": peakRSSMB(), "loss": loss,
         ]))

@@ -112,6 +112,36 @@ final class LayerTests: XCTestCase {
         XCTAssertThrowsError(try c.forward([a, randomTensor([2, 2, 1], seed: 1)]))
     }
 
+    /// Concat and `add` as layers (x ↦ concat(x, slice(x)), x ↦ x + x²-free sum) so
+    /// that their backward routes are checked by finite differences too.
+    func testConcatAndAddGradients() throws {
+        final class ConcatSlice: Layer {
+            let cat = Concat(axis: 2), slice = Slice(axis: 2, 1..<3)
+            func forward(_ x: Tensor) throws -> Tensor { try cat.forward([x, try slice.forward(x)]) }
+            func backward(_ dy: Tensor) -> Tensor {
+                let g = cat.backward(dy)
+                let direct = g[0].copy(), viaSlice = slice.backward(g[1])
+                for i in 0..<direct.count { direct[flat: i] += viaSlice[flat: i] }
+                return direct
+            }
+        }
+        try gradCheck(ConcatSlice(), randomTensor([2, 3, 4], seed: 30))
+        final class Residual: Layer {
+            let inner: Linear
+            init(_ l: Linear) { inner = l }
+            func forward(_ x: Tensor) throws -> Tensor { try add(x, try inner.forward(x)) }
+            func backward(_ dy: Tensor) -> Tensor {
+                let g = inner.backward(dy).copy()
+                for i in 0..<g.count { g[flat: i] += dy[flat: i] }
+                return g
+            }
+            var namedParameters: [(String, Parameter)] { inner.namedParameters }
+        }
+        var rng = RNG(seed: 31)
+        try gradCheck(Residual(Linear(4, 4, rng: &rng)), randomTensor([3, 4], seed: 32))
+        XCTAssertThrowsError(try add(Tensor(zeros: [2]), Tensor(zeros: [3])))
+    }
+
     func testTimeDistributedSharesWeightsAcrossSteps() throws {
         var rng = RNG(seed: 19)
         let inner = Linear(3, 2, biasInit: .glorotUniform, rng: &rng)

@@ -45,6 +45,35 @@ final class RecurrentTests: XCTestCase {
         }
     }
 
+    /// Two GRU steps written out from the reset-after equations with scalar loops.
+    func testGRUMatchesEquations() throws {
+        var rng = RNG(seed: 15)
+        let l = GRU(2, units: 3, returnSequences: true, rng: &rng)
+        l.inputBias.value.assignScalars((0..<9).map { Float($0) * 0.1 - 0.4 })
+        l.recurrentBias.value.assignScalars((0..<9).map { 0.3 - Float($0) * 0.07 })
+        let x = randomTensor([1, 2, 2], seed: 16)
+        let y = try l.forward(x)
+        var h = [Float](repeating: 0, count: 3)
+        func sig(_ v: Float) -> Float { 1 / (1 + expf(-v)) }
+        for t in 0..<2 {
+            var xz = [Float](repeating: 0, count: 9), hz = xz
+            for g in 0..<9 {
+                xz[g] = l.inputBias.value[g]
+                hz[g] = l.recurrentBias.value[g]
+                for f in 0..<2 { xz[g] += x[0, t, f] * l.kernel.value[f, g] }
+                for u in 0..<3 { hz[g] += h[u] * l.recurrentKernel.value[u, g] }
+            }
+            var next = h
+            for u in 0..<3 {
+                let z = sig(xz[u] + hz[u]), r = sig(xz[3 + u] + hz[3 + u])
+                let n = tanhf(xz[6 + u] + r * hz[6 + u])
+                next[u] = z * h[u] + (1 - z) * n
+                XCTAssertEqual(y[0, t, u], next[u], accuracy: 1e-5)
+            }
+            h = next
+        }
+    }
+
     func testAttentionGradients() throws {
         var rng = RNG(seed: 9)
         try gradCheck(try MultiHeadSelfAttention(modelDim: 4, heads: 2, rng: &rng), randomTensor([2, 3, 4], seed: 10))
