@@ -50,6 +50,15 @@ public struct PixelLabel: Equatable, Sendable {
     public var y: Double
     public var code: Int
     public var group: String
+
+    public init(col: Int, row: Int, x: Double, y: Double, code: Int, group: String) {
+        self.col = col
+        self.row = row
+        self.x = x
+        self.y = y
+        self.code = code
+        self.group = group
+    }
 }
 
 /// A labeled polygon in the cube's CRS: one parcel.
@@ -59,6 +68,13 @@ public struct PolygonLabel: Equatable, Sendable {
     public var group: String
     /// Its position in the label file (for messages).
     public var feature: Int
+
+    public init(geometry: Geometry, code: Int, group: String, feature: Int) {
+        self.geometry = geometry
+        self.code = code
+        self.group = group
+        self.feature = feature
+    }
 }
 
 /// Labels ready for sampling, with their classes and what was skipped on the way.
