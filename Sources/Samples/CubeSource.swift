@@ -44,12 +44,15 @@ public final class CubeSource {
     public func valueCount(_ window: Window) -> Int { timeCount * bandCount * window.pixelCount }
 
     /// Reads every band of every time step in `window` into `buffer` (grown when too small):
-    /// plane (t, c) starts at `(t * C + c) * window.pixelCount`. Time steps are read on up to
-    /// `threads` threads, one file each (each `Raster` is used by one thread at a time).
+    /// plane (t, c) starts at `offset + (t * C + c) * planeStride` (`window.pixelCount` by
+    /// default, so planes are packed). Time steps are read on up to `threads` threads, one file
+    /// each (each `Raster` is used by one thread at a time).
     /// - Throws: GeoIO errors naming the file and window.
-    public func read(window: Window, into buffer: inout [Float], threads: Int) throws {
+    public func read(window: Window, into buffer: inout [Float], planeStride: Int? = nil, offset: Int = 0, threads: Int) throws {
         let n = window.pixelCount, bands = bandCount
-        if buffer.count < valueCount(window) { buffer = [Float](repeating: .nan, count: valueCount(window)) }
+        let stride = max(planeStride ?? n, n)
+        let needed = offset + (timeCount * bands - 1) * stride + n
+        if buffer.count < needed { buffer += [Float](repeating: .nan, count: needed - buffer.count) }
         try buffer.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress
             try planes.withUnsafeMutableBufferPointer { planes in
@@ -58,7 +61,7 @@ public final class CubeSource {
                         try rasters[t].read(band: c + 1, window: window, into: &planes[t])
                         planes[t].withUnsafeBufferPointer { src in
                             guard let s = src.baseAddress, let d = base else { return }
-                            (d + (t * bands + c) * n).update(from: s, count: n)
+                            (d + offset + (t * bands + c) * stride).update(from: s, count: n)
                         }
                     }
                 }

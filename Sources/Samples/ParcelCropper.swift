@@ -41,6 +41,9 @@ public struct ParcelWriters {
 /// `gdal_rasterize`). Parcels are read one window at a time in cube-block order, so memory holds
 /// one parcel, whatever the cube's size.
 public enum ParcelCropper {
+    /// Parcels wider or taller than this are skipped: one would need its whole box in memory.
+    public static let maximumSide = 4096
+
     /// - Parameters:
     ///   - progress: called now and then with (parcels done, parcels).
     /// - Returns: one record per parcel written (x, y: the crop's centre; row, col: its pixel).
@@ -56,6 +59,7 @@ public enum ParcelCropper {
         var jobs: [(label: PolygonLabel, window: Window, key: (Int, Int, Int, Int))] = []
         for l in labels {
             guard let env = VectorLabels.envelopeWindow(l.geometry, grid: grid) else { skipped.add(.outside); continue }
+            guard env.width <= maximumSide + 2, env.height <= maximumSide + 2 else { skipped.add(.tooLarge); continue }
             let t = cube.tileSize
             let blocksAcross = (grid.width + t.width - 1) / t.width
             jobs.append((l, env, ((env.row / t.height) * blocksAcross + env.col / t.width, env.row, env.col, l.feature)))

@@ -7,6 +7,7 @@ public enum SkipReason: String, CaseIterable, Codable, Sendable {
     case outside
     case partlyOutside = "partly_outside"
     case noPixel = "no_pixel"
+    case tooLarge = "too_large"
     case border
     case nan
     case overCap = "over_class_cap"
@@ -20,6 +21,7 @@ public enum SkipReason: String, CaseIterable, Codable, Sendable {
         case .outside: return "outside the cube"
         case .partlyOutside: return "parcel partly outside the cube"
         case .noPixel: return "polygon holds no pixel centre"
+        case .tooLarge: return "parcel larger than \(ParcelCropper.maximumSide) pixels across"
         case .border: return "window crosses the cube border (use --pad reflect|nan to keep)"
         case .nan: return "NaN in the cube (use --keep-nan to keep)"
         case .overCap: return "left out by --max-per-class"

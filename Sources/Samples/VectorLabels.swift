@@ -46,8 +46,10 @@ enum VectorLabels {
         let codes = try ClassField.codes(layer, field: options.field)
         let names: [String?] = nameField.map { f in layer.features.map { $0[f].stringValue } } ?? codes.names
         let groups: [String] = layer.features.enumerated().map { i, f in
-            if let g = options.groupField { return f[g].stringValue ?? "" }
-            return String(f.id ?? Int64(i))
+            let own = String(f.id ?? Int64(i))
+            // A feature without a group value is a group of its own, not one big "null" group.
+            if let g = options.groupField { return f[g].stringValue ?? "(no \(g)) \(own)" }
+            return own
         }
         return Prepared(layer: layer, codes: codes.values, names: names, groups: groups, nameField: nameField)
     }

@@ -60,4 +60,27 @@ final class LabelSourceTests: XCTestCase {
         let rows = try readSamplesCSV(tmp.file("ds/samples.csv"))
         XCTAssertEqual(Set(rows.map { "\($0["col"]!),\($0["row"]!),\($0["code"]!)" }), ["5,5,1", "6,5,1", "20,10,2", "30,20,2"])
     }
+
+    func testGeoPackageParcelsEqualGeoJSONParcels() throws {
+        let tmp = try TempFolder("labels-gpkg")
+        let cube = try SyntheticCube(folder: tmp.file("cube"))
+        let parcels: [(id: Int, code: Int, ring: [(Double, Double)])] = (0..<6).map { i in
+            let c0 = 2.3 + Double(i) * 6, r0 = 3.1 + Double(i % 3) * 7
+            return (i + 1, 1 + i % 2, [(c0, r0), (c0 + 4.5, r0), (c0 + 4.5, r0 + 5.2), (c0, r0 + 5.2)].map { cube.world(col: 0, row: 0, dx: $0.0, dy: $0.1) })
+        }
+        try LabelFile.polygons(parcels, to: tmp.file("parcels.geojson"))
+        // ogr2ogr turns the GeoJSON `id` into the GeoPackage's fid, so groups follow the feature ids.
+        try Command.run("ogr2ogr", ["-f", "GPKG", tmp.file("parcels.gpkg"), tmp.file("parcels.geojson")])
+        for name in ["geojson", "gpkg"] {
+            let r = try SitscubeBinary.run(["parcels", cube.folder, "--parcels", tmp.file("parcels." + name), "--field", "crop",
+                                            "--size", "8", "-o", tmp.file(name)])
+            XCTAssertEqual(r.status, 0, name + r.stderr)
+        }
+        for file in ["x.npy", "mask.npy", "features.npy", "y.npy"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: tmp.file("gpkg/" + file)), FileManager.default.contents(atPath: tmp.file("geojson/" + file)), file)
+        }
+        let a = try readSamplesCSV(tmp.file("gpkg/samples.csv")), b = try readSamplesCSV(tmp.file("geojson/samples.csv"))
+        XCTAssertEqual(a.map { [$0["x"], $0["y"], $0["code"]] }, b.map { [$0["x"], $0["y"], $0["code"]] })
+        XCTAssertEqual(try DatasetManifest.read(from: tmp.file("gpkg")).shape, [6, 3, 2, 8, 8])
+    }
 }

@@ -77,6 +77,24 @@ final class PatchWindowTests: XCTestCase {
         }
     }
 
+    func testEveryPixelThroughCarriedBands() throws {
+        // Every pixel, bands of 8 rows and strips of 8 columns: windows take their upper rows from
+        // the band above (the carry) and their left columns from the strip's overlap.
+        let tmp = try TempFolder("patch-every")
+        let cube = try SyntheticCube(folder: tmp.file("cube"))
+        var pixels: [(Int, Int)] = []
+        for r in 0..<cube.height { for c in 0..<cube.width where (r * 7 + c) % 3 != 0 { pixels.append((c, r)) } }
+        let size = 5, per = cube.times * cube.bands * size * size
+        for block in [8, 3] {
+            let (records, _, values) = try sample(cube, pixels: pixels, size: size, pad: .reflect, block: block)
+            XCTAssertEqual(records.count, pixels.count)
+            for (n, r) in records.enumerated() {
+                assertSame(values[n * per..<(n + 1) * per], expected(cube, col: r.col, row: r.row, size: size, pad: .reflect),
+                           "block \(block), pixel (\(r.col), \(r.row))")
+            }
+        }
+    }
+
     func testNaNWindowsAreSkippedUnlessKept() throws {
         let tmp = try TempFolder("patch-nan")
         let cube = try SyntheticCube(folder: tmp.file("cube"), nanPixels: [[10, 10]])
