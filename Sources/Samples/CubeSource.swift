@@ -52,7 +52,11 @@ public final class CubeSource {
         let n = window.pixelCount, bands = bandCount
         let stride = max(planeStride ?? n, n)
         let needed = offset + (timeCount * bands - 1) * stride + n
-        if buffer.count < needed { buffer += [Float](repeating: .nan, count: needed - buffer.count) }
+        if buffer.count < needed {
+            // Exactly what is needed: appending would double the capacity of a buffer of hundreds of MB.
+            buffer.reserveCapacity(needed)
+            buffer.append(contentsOf: repeatElement(.nan, count: needed - buffer.count))
+        }
         try buffer.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress
             try planes.withUnsafeMutableBufferPointer { planes in

@@ -189,7 +189,6 @@ public final class NpyWriter {
         do {
             try handle.seek(toOffset: 0)
             try handle.write(contentsOf: header)
-            try handle.synchronize()
             try handle.close()
         } catch {
             throw SamplesError.unwritable(path: path, "writing the header: \(error.localizedDescription)")

@@ -19,7 +19,8 @@ public struct PatchSettings: Sendable {
     /// Keep samples whose window holds NaN from the cube (they are skipped by default).
     public var keepNaN: Bool
     public var threads: Int
-    /// The memory the block buffer may use; blocks shrink below the cube's tile size to fit.
+    /// The memory the band buffer may use (strips narrow, by whole tiles, to fit); GDAL's block
+    /// cache (256 MB) and a 32 MB output batch come on top.
     public var memoryBytes: Int
     /// A fixed block edge (tests use small ones to cross block borders); nil follows the tiles.
     public var blockSize: Int?
@@ -120,11 +121,19 @@ public enum PatchSampler {
                 let carryValues = carryRows * w
                 if carry.count < planes * carryValues { carry = [Float](repeating: 0, count: planes * carryValues) }
                 let plane = window.pixelCount, prevPlane = prev.pixelCount
-                if current.count < planes * plane { current += [Float](repeating: .nan, count: planes * plane - current.count) }
-                current.withUnsafeMutableBufferPointer { cur in
+                current.withUnsafeBufferPointer { cur in
                     carry.withUnsafeMutableBufferPointer { car in
                         guard let cp = cur.baseAddress, let kp = car.baseAddress, carryValues > 0 else { return }
                         for p in 0..<planes { (kp + p * carryValues).update(from: cp + p * prevPlane + (r0 - prev.row) * w, count: carryValues) }
+                    }
+                }
+                if current.count < planes * plane {
+                    current = []  // the carry is saved: free the old buffer before allocating the larger one
+                    current = [Float](repeating: .nan, count: planes * plane)
+                }
+                current.withUnsafeMutableBufferPointer { cur in
+                    carry.withUnsafeBufferPointer { car in
+                        guard let cp = cur.baseAddress, let kp = car.baseAddress, carryValues > 0 else { return }
                         for p in 0..<planes { (cp + p * plane).update(from: kp + p * carryValues, count: carryValues) }
                     }
                 }
@@ -232,7 +241,8 @@ public enum PatchSampler {
     static func layout(cube: CubeSource, settings: PatchSettings) -> (bandHeight: Int, stripWidth: Int) {
         if let b = settings.blockSize { return (max(b, 1), max(b, 1)) }
         let h = settings.size / 2, tile = cube.tileSize
-        let perColumn = (tile.height + 4 * h) * cube.timeCount * cube.bandCount * 4
+        // Per column of a strip: the band with its halo and carry, and one row of tile per time step being read.
+        let perColumn = (tile.height + 4 * h) * cube.timeCount * cube.bandCount * 4 + tile.height * cube.timeCount * 4
         let columns = max(settings.memoryBytes / max(perColumn, 1) - 2 * h, 1)
         let whole = (cube.grid.width + tile.width - 1) / tile.width * tile.width
         return (tile.height, min(max(columns / tile.width, 1) * tile.width, whole))
