@@ -22,7 +22,7 @@ public enum DatasetBuilder {
             let s = settings.size
             let x = try NpyWriter(path: folder.file("x.npy"), type: .float32, rowShape: [cube.timeCount, cube.bandCount, s, s])
             let (records, skipped) = try PatchSampler.run(cube: cube, labels: labels.labels, settings: settings, writer: x) {
-                progress?("blocks", $0, $1)
+                progress?("row bands", $0, $1)
             }
             var all = labels.skipped
             all.merge(skipped)
