@@ -8,7 +8,8 @@ public struct LabelOptions: Sendable {
     public var layer: String?
     /// The attribute holding the class code.
     public var field: String
-    /// The attribute holding the class name; nil uses a field called `name` when there is one.
+    /// The attribute holding the class name; nil uses a field called `name` when there is one and
+    /// it gives each code a single name.
     public var nameField: String?
     /// The attribute grouping samples that must stay in one split; nil makes every feature its
     /// own group (so all pixels of one polygon stay together).

@@ -44,7 +44,19 @@ enum VectorLabels {
         layer = try layer.transformed(toCRSOf: grid)
 
         let codes = try ClassField.codes(layer, field: options.field)
-        let names: [String?] = nameField.map { f in layer.features.map { $0[f].stringValue } } ?? codes.names
+        var names: [String?] = nameField.map { f in layer.features.map { $0[f].stringValue } } ?? codes.names
+        if options.nameField == nil, nameField != nil {
+            // A `name` picked by default must name the classes one to one (the parcels' `name` is
+            // the crop's, which does not name their land `class`); otherwise codes stay unnamed.
+            var seen: [Int: String] = [:]
+            let consistent = zip(codes.values, names).allSatisfy { code, name in
+                guard let code, let name else { return true }
+                if let known = seen[code] { return known == name }
+                seen[code] = name
+                return true
+            }
+            if !consistent { nameField = nil; names = codes.names }
+        }
         let groups: [String] = layer.features.enumerated().map { i, f in
             let own = String(f.id ?? Int64(i))
             // A feature without a group value is a group of its own, not one big "null" group.

@@ -8,7 +8,7 @@ struct LabelFieldOptions: ParsableArguments {
     @Option(help: "Attribute holding the class code (integers, or text coded 1…K in sorted order).")
     var field: String?
 
-    @Option(name: .customLong("name-field"), help: "Attribute holding the class name (default: `name` when the layer has it).")
+    @Option(name: .customLong("name-field"), help: "Attribute holding the class name (default: `name` when the layer has it and it names each code one way).")
     var nameField: String?
 
     @Option(name: .customLong("group-field"), help: "Attribute whose value keeps samples in one split and fold (default: each feature, so all pixels of a polygon stay together).")

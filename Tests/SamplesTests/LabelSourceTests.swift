@@ -83,4 +83,22 @@ final class LabelSourceTests: XCTestCase {
         XCTAssertEqual(a.map { [$0["x"], $0["y"], $0["code"]] }, b.map { [$0["x"], $0["y"], $0["code"]] })
         XCTAssertEqual(try DatasetManifest.read(from: tmp.file("gpkg")).shape, [6, 3, 2, 8, 8])
     }
+
+    func testDefaultNameFieldOnlyWhenItNamesEachCodeOneWay() throws {
+        let tmp = try TempFolder("labels-names")
+        let cube = try SyntheticCube(folder: tmp.file("cube"))
+        let p = cube.world(col: 10, row: 10), q = cube.world(col: 20, row: 12), o = cube.world(col: 30, row: 14)
+        try LabelFile.points([.init(x: p.x, y: p.y, id: 1, code: 1, name: "soy"), .init(x: q.x, y: q.y, id: 2, code: 1, name: "maize"),
+                              .init(x: o.x, y: o.y, id: 3, code: 2, name: "forest")], to: tmp.file("mixed.geojson"))
+        let mixed = try LabelReader.pixels(LabelOptions(path: tmp.file("mixed.geojson"), field: "class"), grid: cube.grid)
+        XCTAssertEqual(mixed.classes.classes.map(\.name), ["1", "2"])
+        XCTAssertNil(mixed.nameField)
+        // Asked for explicitly, the most frequent name (the first on a tie) is kept.
+        let asked = try LabelReader.pixels(LabelOptions(path: tmp.file("mixed.geojson"), field: "class", nameField: "name"), grid: cube.grid)
+        XCTAssertEqual(asked.classes.classes.map(\.name), ["soy", "forest"])
+        try LabelFile.points([.init(x: p.x, y: p.y, id: 1, code: 1, name: "soy"), .init(x: o.x, y: o.y, id: 3, code: 2, name: "forest")],
+                             to: tmp.file("clean.geojson"))
+        let clean = try LabelReader.pixels(LabelOptions(path: tmp.file("clean.geojson"), field: "class"), grid: cube.grid)
+        XCTAssertEqual(clean.classes.classes.map(\.name), ["soy", "forest"])
+    }
 }
