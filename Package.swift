@@ -27,6 +27,7 @@ let package = Package(
             dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Scenes", dependencies: ["GeoIO"]),
         .target(name: "Cube", dependencies: ["GeoIO", "Scenes"]),
+        .target(name: "Samples", dependencies: ["GeoIO", "Scenes", "Cube"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO", "Scenes"]),
 
@@ -34,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "sitscube",
             dependencies: [
-                "GeoIO", "Scenes", "Cube", "SampleArchive", "NN",
+                "GeoIO", "Scenes", "Cube", "Samples", "SampleArchive", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -49,6 +50,7 @@ let package = Package(
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "CubeTests", dependencies: ["Cube", "Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "SamplesTests", dependencies: ["Samples", "Cube", "GeoIO", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,30 +12,9 @@ extension PlannedCommand {
     }
 }
 
-struct PatchesCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "patches", abstract: "Cut labeled patches (default 9×9) from a cube into a dataset.")
-    static let issue = "datasets"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct ParcelsCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "parcels", abstract: "Cut parcel crops (default 32×32) from a cube into a dataset.")
-    static let issue = "datasets"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct SegmentsCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "segments", abstract: "Cut segmentation tiles with label masks from a cube.")
-    static let issue = "datasets"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct DatasetCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dataset", abstract: "Inspect a training dataset (`dataset info DATASET`).")
     static let issue = "datasets"
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
