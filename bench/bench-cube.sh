@@ -6,7 +6,8 @@
 #
 # Environment: RUNS (timed runs of each contender, default 3), SCENES (24), SIZE (2000),
 # THREADS (2), RUNS_2X (runs of the 2×-pixel memory check, default 1), SKIP_NUMPY=1 to leave
-# out the numpy script (it is the slow one).
+# out the numpy script (it is the slow one), REPORT_ONLY=1 to rewrite results/cube.md from the
+# last timings (work/cube/times.tsv) without running anything.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -51,6 +52,7 @@ for a in "$ARCHIVE" "$ARCHIVE2X"; do
 done
 log "sitscube scenes finds all $SCENES scenes in $ARCHIVE and $ARCHIVE2X"
 
+if [[ "${REPORT_ONLY:-0}" != 1 ]]; then
 # --- timed runs ---------------------------------------------------------------------------
 # One line per run: contender, run, wall seconds, peak RSS (KiB), CPU seconds (user + system).
 # Wall time from the shell's clock, peak RSS and CPU time from GNU time. CPU time is the steadier
@@ -88,12 +90,17 @@ for run in $(seq 1 "$RUNS_2X"); do
     measure sitscube-2x "$run" "$WORK/out-sitscube-2x" "$sitscube" cube "$ARCHIVE2X" -o "$WORK/out-sitscube-2x" --threads "$THREADS"
     measure gdal-read-2x "$run" "$WORK/none" "$GDAL_PY" read_all_gdal.py "$ARCHIVE2X" --threads "$THREADS"
 done
+fi
 
 # The two cubes must hold the same values, or the comparison means nothing.
-agreement="numpy not run"
-if [[ "${SKIP_NUMPY:-0}" != 1 ]]; then
-    agreement="$("$VENV/bin/python" compare_cubes.py "$WORK/out-sitscube" "$WORK/out-numpy")"
+if [[ "${REPORT_ONLY:-0}" != 1 ]]; then
+    if [[ "${SKIP_NUMPY:-0}" != 1 ]]; then
+        "$VENV/bin/python" compare_cubes.py "$WORK/out-sitscube" "$WORK/out-numpy" > "$WORK/agreement.txt"
+    else
+        echo "numpy not run" > "$WORK/agreement.txt"
+    fi
 fi
+agreement="$(cat "$WORK/agreement.txt")"
 block_line="$(grep -o 'blocks of [0-9×]* on [0-9]* threads' "$WORK/sitscube.log" | head -1 || true)"
 
 "$VENV/bin/python" cube_report.py "$TIMES" results/cube.md \

@@ -38,7 +38,7 @@ def main():
     def med(name, field=0):
         return statistics.median(r[field] for r in runs[name]) if name in runs else None
 
-    def cpu(name):
+    def cpu_of(name):
         return med(name, 2)
 
     def peak(name):  # the largest peak over the runs: memory limits care about the worst
@@ -52,8 +52,8 @@ def main():
     ra, rb, rc, ra2 = peak("sitscube"), peak("gdal-read"), peak("numpy"), peak("sitscube-2x")
     ab = ta / tb
     ca = tc / ta if tc else None
-    ab_cpu = cpu("sitscube") / cpu("gdal-read")
-    ca_cpu = cpu("numpy") / cpu("sitscube") if tc else None
+    ab_cpu = cpu_of("sitscube") / cpu_of("gdal-read")
+    ca_cpu = cpu_of("numpy") / cpu_of("sitscube") if tc else None
     flat = ra2 / ra if ra2 else None
 
     def mark(ok):
@@ -104,11 +104,11 @@ def main():
         "",
         "| | wall time (median) | wall times of the runs | CPU time, user + system (median) | peak RSS |",
         "|---|---:|---|---:|---:|",
-        f"| (a) sitscube cube | {sec(ta)} | {all_walls('sitscube')} | {sec(cpu('sitscube'))} | {mib(ra)} |",
-        f"| (b) GDAL read, I/O floor | {sec(tb)} | {all_walls('gdal-read')} | {sec(cpu('gdal-read'))} | {mib(rb)} |",
-        f"| (c) numpy + rasterio | {sec(tc)} | {all_walls('numpy')} | {sec(cpu('numpy'))} | {mib(rc)} |",
-        f"| (a) at 2× pixels ({a.size2x}²) | {sec(ta2)} | {all_walls('sitscube-2x')} | {sec(cpu('sitscube-2x'))} | {mib(ra2)} |",
-        f"| (b) at 2× pixels ({a.size2x}²) | {sec(tb2)} | {all_walls('gdal-read-2x')} | {sec(cpu('gdal-read-2x'))} | {mib(peak('gdal-read-2x'))} |",
+        f"| (a) sitscube cube | {sec(ta)} | {all_walls('sitscube')} | {sec(cpu_of('sitscube'))} | {mib(ra)} |",
+        f"| (b) GDAL read, I/O floor | {sec(tb)} | {all_walls('gdal-read')} | {sec(cpu_of('gdal-read'))} | {mib(rb)} |",
+        f"| (c) numpy + rasterio | {sec(tc)} | {all_walls('numpy')} | {sec(cpu_of('numpy'))} | {mib(rc)} |",
+        f"| (a) at 2× pixels ({a.size2x}²) | {sec(ta2)} | {all_walls('sitscube-2x')} | {sec(cpu_of('sitscube-2x'))} | {mib(ra2)} |",
+        f"| (b) at 2× pixels ({a.size2x}²) | {sec(tb2)} | {all_walls('gdal-read-2x')} | {sec(cpu_of('gdal-read-2x'))} | {mib(peak('gdal-read-2x'))} |",
         "",
         "## Against the targets of issue 4",
         "",
@@ -124,8 +124,8 @@ def main():
         f"| peak RSS at 2× pixels / at 1× | {flat:.2f} ({mib(ra2)} vs {mib(ra)}) | flat (≈ 1) | | {mark(flat <= 1.15 and ra2 < 1024)} |"
         if flat else "| 2× memory check | not run | | | |",
         "",
-        (f"At 2× pixels (a) took {ta2 / ta:.2f}× the wall time of 1× ({cpu('sitscube-2x') / cpu('sitscube'):.2f}× the CPU time) "
-         f"and (b) {tb2 / tb:.2f}× ({cpu('gdal-read-2x') / cpu('gdal-read'):.2f}×).") if ta2 and tb2 else "",
+        (f"At 2× pixels (a) took {ta2 / ta:.2f}× the wall time of 1× ({cpu_of('sitscube-2x') / cpu_of('sitscube'):.2f}× the CPU time) "
+         f"and (b) {tb2 / tb:.2f}× ({cpu_of('gdal-read-2x') / cpu_of('gdal-read'):.2f}×).") if ta2 and tb2 else "",
     ]
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cube-notes.md")
     if os.path.exists(notes):
