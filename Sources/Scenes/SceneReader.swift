@@ -63,22 +63,36 @@ public final class SceneReader {
             let scale = Float(file.scale), offset = Float(file.offset)
             let lo = Float(file.validDN?.lowerBound ?? -.infinity), hi = Float(file.validDN?.upperBound ?? .infinity)
             let fill = file.fillDN.map(Float.init) ?? .nan
-            for i in 0..<n {
-                let v = work.dn[i]
-                // NaN fails both comparisons, so warped gaps stay invalid too.
-                if v >= lo, v <= hi, v != fill {
-                    values[b * n + i] = v * scale + offset
-                } else {
-                    work.masked[i] = true
+            // Buffer pointers: indexing the scratch arrays (class properties) per pixel costs a
+            // dynamic exclusivity check each time.
+            work.dn.withUnsafeBufferPointer { dn in
+                work.masked.withUnsafeMutableBufferPointer { masked in
+                    values.withUnsafeMutableBufferPointer { out in
+                        let band = out.baseAddress! + b * n
+                        for i in 0..<n {
+                            let v = dn[i]
+                            // NaN fails both comparisons, so warped gaps stay invalid too.
+                            if v >= lo, v <= hi, v != fill {
+                                band[i] = v * scale + offset
+                            } else {
+                                masked[i] = true
+                            }
+                        }
+                    }
                 }
             }
         }
-        var count = 0
-        for i in 0..<n where work.masked[i] {
-            count += 1
-            for b in 0..<bands.count { values[b * n + i] = .nan }
+        let bandCount = bands.count
+        return work.masked.withUnsafeBufferPointer { masked in
+            values.withUnsafeMutableBufferPointer { out in
+                var count = 0
+                for i in 0..<n where masked[i] {
+                    count += 1
+                    for b in 0..<bandCount { out[b * n + i] = .nan }
+                }
+                return count
+            }
         }
-        return count
     }
 
     /// Decodes the quality layer into `masked`, growing clouds and shadows by the buffer.
@@ -89,7 +103,12 @@ public final class SceneReader {
         let radius = mask.bufferPixels
         guard radius > 0 else {
             try quality.read(window, into: &work.qa, scratch: &work.scratch)
-            for i in 0..<n { work.masked[i] = kind.isMasked(qaCode(work.qa[i]), mask) }
+            let mask = mask
+            work.qa.withUnsafeBufferPointer { qa in
+                work.masked.withUnsafeMutableBufferPointer { masked in
+                    for i in 0..<n { masked[i] = kind.isMasked(qaCode(qa[i]), mask) }
+                }
+            }
             return
         }
         // Clouds just outside the window still buffer into it: read a halo of `radius` pixels.
