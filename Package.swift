@@ -28,13 +28,14 @@ let package = Package(
         .target(name: "Scenes", dependencies: ["GeoIO"]),
         .target(name: "Cube", dependencies: ["GeoIO", "Scenes"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
+        .target(name: "Models", dependencies: ["NN"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO", "Scenes"]),
 
         // MARK: The CLI
         .executableTarget(
             name: "sitscube",
             dependencies: [
-                "GeoIO", "Scenes", "Cube", "SampleArchive", "NN",
+                "GeoIO", "Scenes", "Cube", "SampleArchive", "NN", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -49,6 +50,7 @@ let package = Package(
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "CubeTests", dependencies: ["Cube", "Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"]),
     ],
     swiftLanguageModes: [.v5]
 )
