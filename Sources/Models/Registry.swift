@@ -127,6 +127,18 @@ func pooled(_ s: Int, _ p: Int, model: String, layer: String) throws -> Int {
     return s / p
 }
 
+/// The most weights one layer may have (100 M, 400 MB): `sitscube models --input` with a
+/// large shape must report, not allocate gigabytes (cnn2d's first dense layer grows with T·H·W).
+let maxLayerWeights = 100_000_000
+
+/// Throws when a layer of `inputs` × `outputs` weights would exceed ``maxLayerWeights``.
+func checkLayerSize(_ model: String, _ layer: String, _ inputs: Int, _ outputs: Int) throws {
+    let (n, overflow) = inputs.multipliedReportingOverflow(by: outputs)
+    guard !overflow, n <= maxLayerWeights else {
+        throw ModelError.invalidInput(model: model, "\(layer) would have \(inputs) × \(outputs) weights (more than \(maxLayerWeights)); the input is too large for this model")
+    }
+}
+
 /// Dropout, or nothing when the rate is 0 (keeps parameter names stable either way: dropout has none).
 func dropout(_ rate: Float, _ rng: inout RNG) throws -> Layer {
     try Dropout(rate, rng: &rng)

@@ -49,8 +49,9 @@ enum Seed000 {
     }
 
     /// Dense hidden layers, dropout, output layer.
-    static func head(_ inFeatures: Int, dense: [Int], batchNorm: Bool, dropoutRate: Float, classes: Int,
+    static func head(_ model: String, _ inFeatures: Int, dense: [Int], batchNorm: Bool, dropoutRate: Float, classes: Int,
                      rng: inout RNG) throws -> [(String, Layer)] {
+        try checkLayerSize(model, "the first dense layer", inFeatures, dense.first ?? classes)
         let hidden = denseStack(inFeatures, dense, batchNorm: batchNorm ? .keras : nil, rng: &rng)
         return [("dense", Sequential(hidden)), ("dropout", try dropout(dropoutRate, &rng)),
                 ("classifier", Linear(dense.last ?? inFeatures, classes, rng: &rng))]
@@ -70,7 +71,7 @@ enum Seed000 {
         let c = try cnn("cnn2d", c: input.c, h: input.h, w: input.w, filters: f, dropoutRate: p, rng: &rng)
         let flat = input.t * c.h * c.w * c.c
         return Built(layers: [("input", channelsLast()), ("cnn", TimeDistributed(Sequential(c.layers))), ("flatten", Flatten())]
-                     + (try head(flat, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
+                     + (try head("cnn2d", flat, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
                      info: ["flatten": flat])
     }
 
@@ -82,9 +83,10 @@ enum Seed000 {
     ) { input, k, hp, rng in
         let units = try hp.ints("units"), dense = try hp.ints("dense"), p = try hp.float("dropout", in: 0..<1)
         let features = input.c * input.h * input.w
+        try checkLayerSize("lstm", "the first LSTM's input kernel", features, 4 * (units.first ?? 1))
         let (rnn, out) = lstmStack(features, units, rng: &rng)
         return Built(layers: [("input", Reshape([input.t, features])), ("lstm", Sequential(rnn))]
-                     + (try head(out, dense: dense, batchNorm: true, dropoutRate: p, classes: k, rng: &rng)),
+                     + (try head("lstm", out, dense: dense, batchNorm: true, dropoutRate: p, classes: k, rng: &rng)),
                      info: ["lstm_input": features])
     }
 
@@ -112,7 +114,7 @@ enum Seed000 {
         }
         let flat = t * h * w * ch
         return Built(layers: [("input", channelsLast()), ("cnn", Sequential(layers)), ("flatten", Flatten())]
-                     + (try head(flat, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
+                     + (try head("cnn3d", flat, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
                      info: ["flatten": flat])
     }
 
@@ -132,7 +134,7 @@ enum Seed000 {
         let (rnn, out) = lstmStack(perDate, units, rng: &rng)
         return Built(layers: [("input", channelsLast()), ("cnn", TimeDistributed(Sequential(c.layers + [Flatten()]))),
                               ("lstm", Sequential(rnn))]
-                     + (try head(out, dense: dense, batchNorm: true, dropoutRate: p, classes: k, rng: &rng)),
+                     + (try head("cnn-lstm", out, dense: dense, batchNorm: true, dropoutRate: p, classes: k, rng: &rng)),
                      info: ["date_features": perDate])
     }
 
@@ -161,7 +163,7 @@ enum Seed000 {
         }
         let flat = h * w * ch
         layers.append(("flatten", Flatten()))
-        return Built(layers: layers + (try head(flat, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
+        return Built(layers: layers + (try head("convlstm", flat, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
                      info: ["flatten": flat])
     }
 
@@ -183,7 +185,7 @@ enum Seed000 {
         let block = try TransformerEncoderBlock(modelDim: d, heads: heads, ffDim: ff, dropout: p, rng: &rng)
         return Built(layers: [("input", channelsLast()), ("cnn", TimeDistributed(Sequential(c.layers + [GlobalPool(.average)]))),
                               ("transformer", block), ("time_mean", GlobalPool(.average))]
-                     + (try head(d, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
+                     + (try head("cnn-mhsa", d, dense: dense, batchNorm: false, dropoutRate: p, classes: k, rng: &rng)),
                      info: ["model_dim": d])
     }
 }

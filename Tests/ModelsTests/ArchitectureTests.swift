@@ -110,3 +110,14 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertThrowsError(try buildTiny("gru-stats").forward(input: ModelInput(x: Tensor(zeros: [2, 4, 3, 9, 9]))))
     }
 }
+
+extension ArchitectureTests {
+    /// A huge input is refused by the models whose dense layers grow with it, before allocating.
+    func testHugeInputIsReportedNotAllocated() throws {
+        let huge = InputShape(t: 100, c: 10, h: 128, w: 128)
+        XCTAssertThrowsError(try ModelRegistry.build("cnn2d", input: huge, classes: 6)) { e in
+            XCTAssert("\(e)".contains("too large"), "\(e)")
+        }
+        XCTAssertThrowsError(try ModelRegistry.build("lstm", input: InputShape(t: 2, c: 100, h: 1000, w: 1000), classes: 6))
+    }
+}
