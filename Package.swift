@@ -29,13 +29,14 @@ let package = Package(
         .target(name: "Cube", dependencies: ["GeoIO", "Scenes"]),
         .target(name: "Samples", dependencies: ["GeoIO", "Scenes", "Cube"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
+        .target(name: "Models", dependencies: ["NN"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO", "Scenes"]),
 
         // MARK: The CLI
         .executableTarget(
             name: "sitscube",
             dependencies: [
-                "GeoIO", "Scenes", "Cube", "Samples", "SampleArchive", "NN",
+                "GeoIO", "Scenes", "Cube", "Samples", "SampleArchive", "NN", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "CubeTests", dependencies: ["Cube", "Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "SamplesTests", dependencies: ["Samples", "Cube", "GeoIO", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -55,26 +55,38 @@ public enum Initializer: Equatable {
     /// are fewer: Gram–Schmidt on a Gaussian matrix, with the sign convention of a
     /// QR decomposition whose R has a positive diagonal.
     static func orthogonalMatrix(rows: Int, cols: Int, rng: inout RNG) -> [Double] {
-        // Work on a tall matrix a: (tall × short), orthonormalise its columns.
+        // Work on a tall matrix a: (tall × short), orthonormalise its columns. The draws
+        // fill a row by row; each column is kept contiguous (col[j·tall + i] = a[i, j]) so
+        // the dot products and updates stream through memory (a 2048×512 LSTM kernel took
+        // 25 s with row-major storage). Same operations in the same order as before.
         let tall = Swift.max(rows, cols), short = Swift.min(rows, cols)
-        var a = [Double](repeating: 0, count: tall * short)
-        for i in 0..<a.count { a[i] = rng.normal() }
-        for j in 0..<short {
-            for _ in 0..<2 {  // re-orthogonalise once for stability
-                for k in 0..<j {
-                    var d = 0.0
-                    for i in 0..<tall { d += a[i * short + j] * a[i * short + k] }
-                    for i in 0..<tall { a[i * short + j] -= d * a[i * short + k] }
+        var col = [Double](repeating: 0, count: tall * short)
+        for i in 0..<tall { for j in 0..<short { col[j * tall + i] = rng.normal() } }
+        col.withUnsafeMutableBufferPointer { buf in
+            guard let a = buf.baseAddress else { return }
+            for j in 0..<short {
+                let cj = a + j * tall
+                for _ in 0..<2 {  // re-orthogonalise once for stability
+                    for k in 0..<j {
+                        let ck = a + k * tall
+                        var d = 0.0
+                        for i in 0..<tall { d += cj[i] * ck[i] }
+                        for i in 0..<tall { cj[i] -= d * ck[i] }
+                    }
                 }
+                var nrm = 0.0
+                for i in 0..<tall { nrm += cj[i] * cj[i] }
+                nrm = nrm.squareRoot()
+                for i in 0..<tall { cj[i] /= nrm }
             }
-            var nrm = 0.0
-            for i in 0..<tall { nrm += a[i * short + j] * a[i * short + j] }
-            nrm = nrm.squareRoot()
-            for i in 0..<tall { a[i * short + j] /= nrm }
         }
-        if rows >= cols { return a }
+        // rows ≥ cols: the result is a (rows × cols), row-major; otherwise its transpose.
         var t = [Double](repeating: 0, count: rows * cols)
-        for i in 0..<tall { for j in 0..<short { t[j * cols + i] = a[i * short + j] } }
+        if rows >= cols {
+            for i in 0..<tall { for j in 0..<short { t[i * short + j] = col[j * tall + i] } }
+        } else {
+            for j in 0..<short { for i in 0..<tall { t[j * cols + i] = col[j * tall + i] } }
+        }
         return t
     }
 }

@@ -19,13 +19,6 @@ struct SegmentsCommand: PlannedCommand {
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
-struct ModelsCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "models", abstract: "List the model architectures and their parameter counts.")
-    static let issue = "model zoo"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct TrainCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train a model on a dataset.")

@@ -36,6 +36,37 @@ final class InitializerTests: XCTestCase {
         } }
     }
 
+    /// The column-contiguous Gram–Schmidt gives bit-for-bit what the first, row-major
+    /// version gave (kept here as the reference), so saved seeds keep their weights.
+    func testOrthogonalMatchesRowMajorReference() {
+        func reference(rows: Int, cols: Int, rng: inout RNG) -> [Double] {
+            let tall = Swift.max(rows, cols), short = Swift.min(rows, cols)
+            var a = [Double](repeating: 0, count: tall * short)
+            for i in 0..<a.count { a[i] = rng.normal() }
+            for j in 0..<short {
+                for _ in 0..<2 {
+                    for k in 0..<j {
+                        var d = 0.0
+                        for i in 0..<tall { d += a[i * short + j] * a[i * short + k] }
+                        for i in 0..<tall { a[i * short + j] -= d * a[i * short + k] }
+                    }
+                }
+                var nrm = 0.0
+                for i in 0..<tall { nrm += a[i * short + j] * a[i * short + j] }
+                nrm = nrm.squareRoot()
+                for i in 0..<tall { a[i * short + j] /= nrm }
+            }
+            if rows >= cols { return a }
+            var t = [Double](repeating: 0, count: rows * cols)
+            for i in 0..<tall { for j in 0..<short { t[j * cols + i] = a[i * short + j] } }
+            return t
+        }
+        for (r, c) in [(5, 20), (20, 5), (7, 7), (1, 4), (33, 12)] {
+            var r1 = RNG(seed: 9), r2 = RNG(seed: 9)
+            XCTAssertEqual(Initializer.orthogonalMatrix(rows: r, cols: c, rng: &r1), reference(rows: r, cols: c, rng: &r2), "\(r)×\(c)")
+        }
+    }
+
     func testRNGIsSeeded() {
         var a = RNG(seed: 7), b = RNG(seed: 7), c = RNG(seed: 8)
         let xa = (0..<5).map { _ in a.next() }, xb = (0..<5).map { _ in b.next() }, xc = (0..<5).map { _ in c.next() }
