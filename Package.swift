@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Scenes", dependencies: ["GeoIO"]),
         .target(name: "Cube", dependencies: ["GeoIO", "Scenes"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
+        .target(name: "Models", dependencies: ["NN"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO", "Scenes"]),
 
         // MARK: The CLI
@@ -41,6 +42,7 @@ let package = Package(
 
         // MARK: Benchmarks
         .executableTarget(name: "nn-bench", dependencies: ["NN"]),
+        .executableTarget(name: "rf-bench", dependencies: ["Models"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["GeoIO"], path: "Tests/TestSupport"),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "CubeTests", dependencies: ["Cube", "Scenes", "GeoIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "RandomForestTests", dependencies: ["Models"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,396 @@
+import Foundation
+
+// Split search. Each feature is replaced once, before any tree is grown, by the
+// dense rank of its values (0 for the smallest distinct value, …) plus a table of
+// the distinct values. A node then sorts, for each candidate feature, its rows'
+// ranks packed with the row index into one UInt64 (a least-significant-digit radix
+// sort over only as many bits as the node's rank range needs; insertion sort for
+// small nodes) and scans the sorted rows once, moving each from the right child to
+// the left and scoring every boundary between two distinct values with Gini's
+// proxy Σ l_k²/w_l + Σ r_k²/w_r (scikit-learn's `proxy_impurity_improvement`).
+// The split is exact: its threshold is the midpoint of the two neighbouring
+// distinct values, as in scikit-learn, and rows go left when `x <= threshold`.
+
+extension RandomForest {
+    /// Grows a forest.
+    /// - Parameters:
+    ///   - x: rows × columns features, row-major, all finite.
+    ///   - rows: number of training rows (n).
+    ///   - columns: number of features (d).
+    ///   - labels: n class indices in 0..<classCount.
+    ///   - classCount: K; `nil` takes the largest label + 1. Pass it so that classes
+    ///     missing from the training rows still get a probability column.
+    ///   - sampleWeights: n weights ≥ 0 (rows of weight 0 are left out), or `nil` for 1.
+    ///   - classWeights: K weights ≥ 0 multiplying each row's weight by its class's
+    ///     (see ``balancedClassWeights(labels:classCount:)``), or `nil` for 1.
+    ///   - options: hyper-parameters (``Options/seed001``, ``Options/seed002``, …).
+    ///   - threads: workers; trees are shared among them and the forest does not depend on it.
+    /// - Throws: ``RandomForestError`` when the data are empty, lengths disagree, a label
+    ///   is out of range, a value is not finite, or an option or weight is out of range.
+    public static func fit(features x: [Float], rows: Int, columns: Int, labels: [Int32], classCount: Int? = nil,
+                           sampleWeights: [Float]? = nil, classWeights: [Float]? = nil,
+                           options: Options = Options(), threads: Int = RandomForest.defaultThreads) throws -> RandomForest {
+        guard rows > 0 else { throw RandomForestError.emptyData("no training rows") }
+        guard columns > 0 else { throw RandomForestError.emptyData("no feature columns") }
+        guard rows <= Int(Int32.max) else { throw RandomForestError.invalidOption("\(rows) rows exceed the \(Int32.max) a forest can train on") }
+        guard x.count == rows * columns else {
+            throw RandomForestError.shapeMismatch("features: expected \(rows) rows × \(columns) columns = \(rows * columns) values, got \(x.count)")
+        }
+        guard labels.count == rows else {
+            throw RandomForestError.shapeMismatch("labels: expected one per row (\(rows)), got \(labels.count)")
+        }
+        guard threads >= 1 else { throw RandomForestError.invalidOption("threads must be at least 1 (got \(threads))") }
+        let k = classCount ?? (Int(labels.max() ?? 0) + 1)
+        guard k >= 1 else { throw RandomForestError.invalidOption("classCount must be at least 1 (got \(k))") }
+        for (i, l) in labels.enumerated() where l < 0 || Int(l) >= k {
+            throw RandomForestError.labelOutOfRange(row: i, label: l, classCount: k)
+        }
+        try options.validate(features: columns)
+
+        var base = [Double](repeating: 1, count: rows)
+        if let sampleWeights {
+            guard sampleWeights.count == rows else {
+                throw RandomForestError.shapeMismatch("sampleWeights: expected one per row (\(rows)), got \(sampleWeights.count)")
+            }
+            for (i, w) in sampleWeights.enumerated() {
+                guard w.isFinite, w >= 0 else { throw RandomForestError.invalidOption("sample weight \(w) at row \(i) must be finite and ≥ 0") }
+                base[i] = Double(w)
+            }
+        }
+        if let classWeights {
+            guard classWeights.count == k else {
+                throw RandomForestError.shapeMismatch("classWeights: expected one per class (\(k)), got \(classWeights.count)")
+            }
+            for (c, w) in classWeights.enumerated() {
+                guard w.isFinite, w >= 0 else { throw RandomForestError.invalidOption("class weight \(w) of class \(c) must be finite and ≥ 0") }
+            }
+            for i in 0..<rows { base[i] *= Double(classWeights[Int(labels[i])]) }
+        }
+        guard base.contains(where: { $0 > 0 }) else { throw RandomForestError.invalidOption("every row has weight 0") }
+        for (i, v) in x.enumerated() where !v.isFinite {
+            throw RandomForestError.nonFinite("feature \(i % columns) of row \(i / columns) is \(v)")
+        }
+
+        let data = TrainingSet(x: x, rows: rows, columns: columns, labels: labels, classCount: k, weights: base,
+                               options: options, maxFeatures: try options.maxFeatures.resolved(features: columns), threads: threads)
+        let trees = options.trees
+        let workers = max(1, min(threads, trees))
+        let builders = (0..<workers).map { _ in TreeBuilder(data) }
+        let grown = UnsafeMutableBufferPointer<GrownTree?>.allocate(capacity: trees)
+        grown.initialize(repeating: nil)
+        defer { grown.deinitialize(); grown.deallocate() }
+        let out = UnsafeSendable(grown)
+        forestParallel(count: trees, threads: workers) { worker, t in
+            out.value[t] = builders[worker].grow(tree: t)
+        }
+
+        var nodes: [Node] = [], leafValues: [Float] = [], starts: [Int32] = [0]
+        nodes.reserveCapacity(grown.reduce(0) { $0 + ($1?.nodes.count ?? 0) })
+        for t in 0..<trees {
+            guard let g = grown[t] else { continue }
+            let nodeBase = Int32(nodes.count), leafBase = Int32(leafValues.count / k)
+            for var n in g.nodes {
+                if n.feature >= 0 { n.left += nodeBase; n.right += nodeBase } else { n.left += leafBase }
+                nodes.append(n)
+            }
+            leafValues += g.leafValues
+            starts.append(Int32(nodes.count))
+        }
+        return RandomForest(options: options, featureCount: columns, classCount: k, nodes: nodes, treeStarts: starts, leafValues: leafValues)
+    }
+
+    /// scikit-learn's `class_weight="balanced"`: n / (K · n_k) for each class present, 0 for absent ones.
+    public static func balancedClassWeights(labels: [Int32], classCount k: Int) -> [Float] {
+        var counts = [Int](repeating: 0, count: k)
+        for l in labels where l >= 0 && Int(l) < k { counts[Int(l)] += 1 }
+        let present = counts.filter { $0 > 0 }.count
+        return counts.map { $0 == 0 ? 0 : Float(Double(labels.count) / (Double(present) * Double($0))) }
+    }
+}
+
+/// One tree before it joins the forest: node indices and leaf rows local to it.
+struct GrownTree {
+    var nodes: [RandomForest.Node]
+    var leafValues: [Float]
+}
+
+/// The training data as every tree reads it: features as dense ranks, column by column.
+final class TrainingSet: @unchecked Sendable {
+    let rows, columns, classCount: Int
+    let options: RandomForest.Options
+    let maxFeatures: Int
+    let labels: [Int32]
+    /// Base weight of each row (sample weight × class weight).
+    let weights: [Double]
+    /// rank[f * rows + i]: dense rank of x[i, f] among the distinct values of feature f.
+    let rank: [UInt32]
+    /// The distinct values of feature f, ascending, at values[valueStart[f]..<valueStart[f + 1]].
+    let values: [Float]
+    let valueStart: [Int]
+
+    init(x: [Float], rows n: Int, columns d: Int, labels: [Int32], classCount: Int, weights: [Double],
+         options: RandomForest.Options, maxFeatures: Int, threads: Int) {
+        rows = n; columns = d; self.classCount = classCount
+        self.options = options; self.maxFeatures = maxFeatures
+        self.labels = labels; self.weights = weights
+        var rank = [UInt32](repeating: 0, count: n * d)
+        var distinct = [[Float]](repeating: [], count: d)
+        x.withUnsafeBufferPointer { xp in
+            rank.withUnsafeMutableBufferPointer { rp in
+                distinct.withUnsafeMutableBufferPointer { dp in
+                    let shared = UnsafeSendable((xp, rp, dp))
+                    forestParallel(count: d, threads: threads) { _, f in
+                        let (xp, rp, dp) = shared.value
+                        // Sort (order-preserving bits of the value, row); -0 is +0 so that equal values share a rank.
+                        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n)
+                        defer { keys.deallocate() }
+                        var lo = UInt32.max, hi: UInt32 = 0
+                        for i in 0..<n {
+                            let b = TrainingSet.orderedBits(xp[i * d + f] + 0)
+                            lo = min(lo, b); hi = max(hi, b)
+                            keys[i] = UInt64(b) << 32 | UInt64(i)
+                        }
+                        let sorted = TreeBuilder.sort(keys, keys + n, count: n, low: lo, high: hi)
+                        var vals: [Float] = []
+                        var last: UInt64 = .max
+                        for i in 0..<n {
+                            let key = sorted[i], row = Int(key & 0xFFFF_FFFF)
+                            if key >> 32 != last { vals.append(xp[row * d + f] + 0); last = key >> 32 }
+                            rp[f * n + row] = UInt32(vals.count - 1)
+                        }
+                        dp[f] = vals
+                    }
+                }
+            }
+        }
+        self.rank = rank
+        var starts = [0]
+        for v in distinct { starts.append(starts.last! + v.count) }
+        valueStart = starts
+        values = distinct.flatMap { $0 }
+    }
+
+    /// Bits of a finite Float whose unsigned order is the numeric order.
+    @inline(__always) static func orderedBits(_ v: Float) -> UInt32 {
+        let b = v.bitPattern
+        return b & 0x8000_0000 != 0 ? ~b : b | 0x8000_0000
+    }
+}
+
+/// Grows trees one after another with scratch buffers reused between them; one per worker.
+final class TreeBuilder: @unchecked Sendable {
+    let data: TrainingSet
+    private var samples: [Int32]
+    private var rightRows: [Int32]
+    private var weight: [Double]
+    private var keys: [UInt64]
+    private var spare: [UInt64]
+    private var features: [Int32]
+    private var nodeTotal: [Double]
+    private var leftW: [Double]
+    private var rightW: [Double]
+
+    init(_ data: TrainingSet) {
+        self.data = data
+        samples = [Int32](repeating: 0, count: data.rows)
+        rightRows = samples
+        weight = [Double](repeating: 0, count: data.rows)
+        keys = [UInt64](repeating: 0, count: data.rows)
+        spare = [UInt64](repeating: 0, count: data.rows)
+        features = (0..<Int32(data.columns)).map { $0 }
+        nodeTotal = [Double](repeating: 0, count: data.classCount)
+        leftW = nodeTotal
+        rightW = nodeTotal
+    }
+
+    /// The best split of a node found so far.
+    private struct Split {
+        var proxy = -Double.infinity
+        var feature = Int.max
+        var rankLeft: UInt32 = 0   // rows with rank <= rankLeft go left
+        var rankRight: UInt32 = 0  // smallest rank among the rows going right
+    }
+
+    /// Grows tree `t`: its bootstrap sample and feature draws come from stream `t` of the seed.
+    func grow(tree t: Int) -> GrownTree {
+        var rng = ForestRNG(seed: data.options.seed, stream: UInt64(t))
+        let n = data.rows, k = data.classCount
+        // Bootstrap as weights: draw n rows with replacement and weight each row by its draws.
+        if data.options.bootstrap {
+            for i in 0..<n { weight[i] = 0 }
+            for _ in 0..<n { weight[rng.below(n)] += 1 }
+            for i in 0..<n { weight[i] *= data.weights[i] }
+        } else {
+            for i in 0..<n { weight[i] = data.weights[i] }
+        }
+        var m = 0
+        for i in 0..<n where weight[i] > 0 { samples[m] = Int32(i); m += 1 }
+        // Feature draws permute this list; start every tree from the same order so a
+        // tree does not depend on the trees its worker grew before.
+        for f in 0..<data.columns { features[f] = Int32(f) }
+
+        let maxDepth = data.options.maxDepth ?? Int.max
+        let minLeaf = data.options.minSamplesLeaf
+        let minSplit = max(data.options.minSamplesSplit, 2 * minLeaf)
+        var nodes: [RandomForest.Node] = [RandomForest.Node(feature: -1, threshold: 0, left: 0, right: -1)]
+        var leafValues: [Float] = []
+        var stack: [(node: Int, start: Int, end: Int, depth: Int)] = [(0, 0, m, 0)]
+        while let (id, start, end, depth) = stack.popLast() {
+            // Class weights of the node.
+            for c in 0..<k { nodeTotal[c] = 0 }
+            var total = 0.0
+            for p in start..<end {
+                let row = Int(samples[p])
+                nodeTotal[Int(data.labels[row])] += weight[row]
+            }
+            var present = 0
+            for c in 0..<k { total += nodeTotal[c]; if nodeTotal[c] > 0 { present += 1 } }
+
+            var split: Split? = nil
+            if depth < maxDepth, end - start >= minSplit, present > 1 {
+                split = findSplit(start: start, end: end, total: total, rng: &rng)
+            }
+            guard let s = split else {
+                nodes[id] = RandomForest.Node(feature: -1, threshold: 0, left: Int32(leafValues.count / k), right: -1)
+                for c in 0..<k { leafValues.append(Float(nodeTotal[c] / total)) }
+                continue
+            }
+            // Partition the node's rows, rank <= rankLeft first, keeping each side in
+            // ascending row order: the gathers of the children then sweep each rank
+            // column forwards, which the prefetcher follows (random order costs 2×).
+            let f = s.feature
+            var i = start
+            data.rank.withUnsafeBufferPointer { rank in
+                let col = rank.baseAddress! + f * n
+                samples.withUnsafeMutableBufferPointer { sp in
+                    rightRows.withUnsafeMutableBufferPointer { right in
+                        var r = 0
+                        for p in start..<end {
+                            let row = sp[p]
+                            if col[Int(row)] <= s.rankLeft { sp[i] = row; i += 1 } else { right[r] = row; r += 1 }
+                        }
+                        for q in 0..<r { sp[i + q] = right[q] }
+                    }
+                }
+            }
+            let lo = data.values[data.valueStart[f] + Int(s.rankLeft)]
+            let hi = data.values[data.valueStart[f] + Int(s.rankRight)]
+            let left = nodes.count
+            nodes[id] = RandomForest.Node(feature: Int32(f), threshold: TreeBuilder.midpoint(lo, hi), left: Int32(left), right: Int32(left + 1))
+            nodes.append(RandomForest.Node(feature: -1, threshold: 0, left: 0, right: -1))
+            nodes.append(RandomForest.Node(feature: -1, threshold: 0, left: 0, right: -1))
+            stack.append((left + 1, i, end, depth + 1))
+            stack.append((left, start, i, depth + 1))
+        }
+        return GrownTree(nodes: nodes, leafValues: leafValues)
+    }
+
+    /// The threshold between neighbouring distinct values lo < hi: their midpoint, or lo
+    /// where the midpoint rounds to hi, so that lo <= threshold < hi (scikit-learn's rule).
+    static func midpoint(_ lo: Float, _ hi: Float) -> Float {
+        let t = Float((Double(lo) + Double(hi)) * 0.5)
+        return t < hi ? t : lo
+    }
+
+    /// Tries up to `maxFeatures` non-constant features, drawn without replacement.
+    /// Among equally good splits (within 1e-10 of the node weight) the one on the
+    /// lowest feature index and, within a feature, the lowest threshold wins, so the
+    /// choice does not depend on the order the features were drawn in.
+    private func findSplit(start: Int, end: Int, total: Double, rng: inout ForestRNG) -> Split? {
+        let d = data.columns, n = data.rows, k = data.classCount
+        let m = end - start
+        let minLeaf = data.options.minSamplesLeaf
+        let tol = 1e-10 * total
+        var best = Split()
+        var totalSq = 0.0
+        for c in 0..<k { totalSq += nodeTotal[c] * nodeTotal[c] }
+        var visited = 0, drawn = 0
+        data.rank.withUnsafeBufferPointer { rank in
+        data.labels.withUnsafeBufferPointer { labels in
+        weight.withUnsafeBufferPointer { weight in
+        samples.withUnsafeBufferPointer { samples in
+        keys.withUnsafeMutableBufferPointer { keysBuf in
+        spare.withUnsafeMutableBufferPointer { spareBuf in
+        leftW.withUnsafeMutableBufferPointer { lw in
+        rightW.withUnsafeMutableBufferPointer { rw in
+            while drawn < d && visited < data.maxFeatures {
+                let r = drawn + rng.below(d - drawn)
+                features.swapAt(drawn, r)
+                let f = Int(features[drawn])
+                drawn += 1
+                // Gather (rank, row) of the node's rows.
+                let col = rank.baseAddress! + f * n
+                var lo = UInt32.max, hi: UInt32 = 0
+                for p in 0..<m {
+                    let row = samples[start + p]
+                    let v = col[Int(row)]
+                    lo = min(lo, v); hi = max(hi, v)
+                    keysBuf[p] = UInt64(v) << 32 | UInt64(UInt32(bitPattern: row))
+                }
+                if lo == hi { continue }  // constant here: does not count towards maxFeatures
+                visited += 1
+                let sorted = TreeBuilder.sort(keysBuf.baseAddress!, spareBuf.baseAddress!, count: m, low: lo, high: hi)
+
+                for c in 0..<k { lw[c] = 0; rw[c] = nodeTotal[c] }
+                var leftSq = 0.0, rightSq = totalSq, wl = 0.0, wr = total
+                var nextKey = sorted[0]
+                for p in 0..<(m - 1) {
+                    let key = nextKey
+                    nextKey = sorted[p + 1]
+                    let row = Int(key & 0xFFFF_FFFF)
+                    let c = Int(labels[row]), w = weight[row]
+                    leftSq += w * (2 * lw[c] + w); lw[c] += w
+                    rightSq -= w * (2 * rw[c] - w); rw[c] -= w
+                    wl += w; wr -= w
+                    let nl = p + 1
+                    if nl < minLeaf { continue }
+                    if m - nl < minLeaf { break }
+                    if key >> 32 == nextKey >> 32 { continue }
+                    let proxy = leftSq / wl + rightSq / wr
+                    if proxy > best.proxy + tol || (proxy >= best.proxy - tol && f < best.feature) {
+                        best = Split(proxy: proxy, feature: f, rankLeft: UInt32(key >> 32), rankRight: UInt32(nextKey >> 32))
+                    }
+                }
+            }
+        } } } } } } } }
+        return best.feature == Int.max ? nil : best
+    }
+
+    /// Sorts `count` keys (rank << 32 | row) by rank, ranks in low...high; returns where the
+    /// sorted keys are (`keys` or `spare`). Insertion sort for small nodes, else an LSD
+    /// radix sort on 8-bit digits of rank − low (stable, so rows of equal rank keep their order).
+    static func sort(_ keys: UnsafeMutablePointer<UInt64>, _ spare: UnsafeMutablePointer<UInt64>,
+                     count m: Int, low: UInt32, high: UInt32) -> UnsafeMutablePointer<UInt64> {
+        if m <= 48 {
+            for i in 1..<max(m, 1) {
+                let v = keys[i]
+                var j = i
+                while j > 0 && keys[j - 1] > v { keys[j] = keys[j - 1]; j -= 1 }
+                keys[j] = v
+            }
+            return keys
+        }
+        let range = high - low
+        let bits = 32 - range.leadingZeroBitCount
+        var src = keys, dst = spare
+        var count = [Int](repeating: 0, count: 256)
+        count.withUnsafeMutableBufferPointer { cnt in
+            var shift = 0
+            while shift < bits {
+                for b in 0..<256 { cnt[b] = 0 }
+                for i in 0..<m { cnt[Int((UInt32(src[i] >> 32) &- low) >> UInt32(shift) & 0xFF)] += 1 }
+                var sum = 0
+                for b in 0..<256 { let c = cnt[b]; cnt[b] = sum; sum += c }
+                for i in 0..<m {
+                    let v = src[i]
+                    let b = Int((UInt32(v >> 32) &- low) >> UInt32(shift) & 0xFF)
+                    dst[cnt[b]] = v
+                    cnt[b] += 1
+                }
+                swap(&src, &dst)
+                shift += 8
+            }
+        }
+        return src
+    }
+}
