@@ -139,26 +139,36 @@ final class TrainingSet: @unchecked Sendable {
             rank.withUnsafeMutableBufferPointer { rp in
                 distinct.withUnsafeMutableBufferPointer { dp in
                     let shared = UnsafeSendable((xp, rp, dp))
-                    forestParallel(count: d, threads: threads) { _, f in
+                    // Features in chunks of 16, so that reading the row-major matrix is a
+                    // forward sweep rather than one cache line per value.
+                    let chunk = 16
+                    forestParallel(count: (d + chunk - 1) / chunk, threads: threads) { _, job in
                         let (xp, rp, dp) = shared.value
-                        // Sort (order-preserving bits of the value, row); -0 is +0 so that equal values share a rank.
-                        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n)
+                        let f0 = job * chunk, f1 = min(d, f0 + chunk)
+                        // Per feature: (order-preserving bits of the value, row), and room to sort; -0 is +0
+                        // so that equal values share a rank.
+                        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n * (f1 - f0))
                         defer { keys.deallocate() }
-                        var lo = UInt32.max, hi: UInt32 = 0
+                        var lo = [UInt32](repeating: .max, count: f1 - f0), hi = [UInt32](repeating: 0, count: f1 - f0)
                         for i in 0..<n {
-                            let b = TrainingSet.orderedBits(xp[i * d + f] + 0)
-                            lo = min(lo, b); hi = max(hi, b)
-                            keys[i] = UInt64(b) << 32 | UInt64(i)
+                            for f in f0..<f1 {
+                                let b = TrainingSet.orderedBits(xp[i * d + f] + 0)
+                                lo[f - f0] = min(lo[f - f0], b); hi[f - f0] = max(hi[f - f0], b)
+                                keys[2 * n * (f - f0) + i] = UInt64(b) << 32 | UInt64(i)
+                            }
                         }
-                        let sorted = TreeBuilder.sort(keys, keys + n, count: n, low: lo, high: hi)
-                        var vals: [Float] = []
-                        var last: UInt64 = .max
-                        for i in 0..<n {
-                            let key = sorted[i], row = Int(key & 0xFFFF_FFFF)
-                            if key >> 32 != last { vals.append(xp[row * d + f] + 0); last = key >> 32 }
-                            rp[f * n + row] = UInt32(vals.count - 1)
+                        for f in f0..<f1 {
+                            let k = keys + 2 * n * (f - f0)
+                            let sorted = TreeBuilder.sort(k, k + n, count: n, low: lo[f - f0], high: hi[f - f0])
+                            var vals: [Float] = []
+                            var last: UInt64 = .max
+                            for i in 0..<n {
+                                let key = sorted[i], row = Int(key & 0xFFFF_FFFF)
+                                if key >> 32 != last { vals.append(xp[row * d + f] + 0); last = key >> 32 }
+                                rp[f * n + row] = UInt32(vals.count - 1)
+                            }
+                            dp[f] = vals
                         }
-                        dp[f] = vals
                     }
                 }
             }
