@@ -2,14 +2,21 @@ import Foundation
 
 // Split search. Each feature is replaced once, before any tree is grown, by the
 // dense rank of its values (0 for the smallest distinct value, …) plus a table of
-// the distinct values. A node then sorts, for each candidate feature, its rows'
-// ranks packed with the row index into one UInt64 (a least-significant-digit radix
-// sort over only as many bits as the node's rank range needs; insertion sort for
-// small nodes) and scans the sorted rows once, moving each from the right child to
-// the left and scoring every boundary between two distinct values with Gini's
-// proxy Σ l_k²/w_l + Σ r_k²/w_r (scikit-learn's `proxy_impurity_improvement`).
-// The split is exact: its threshold is the midpoint of the two neighbouring
-// distinct values, as in scikit-learn, and rows go left when `x <= threshold`.
+// the distinct values; the ranks are kept row-major (see `TrainingSet`). A node
+// gathers its rows' ranks of a batch of candidate features in one pass, then for
+// each feature sorts (rank << 32 | position) keys — a least-significant-digit radix
+// sort over only as many bits as the node's rank range needs, insertion sort for
+// small nodes — and scans the sorted rows once, moving each from the right child to
+// the left and scoring every boundary between two distinct values with Gini's proxy
+// Σ l_k²/w_l + Σ r_k²/w_r (scikit-learn's `proxy_impurity_improvement`). The split
+// is exact: its threshold is the midpoint of the two neighbouring distinct values,
+// as in scikit-learn, and rows go left when `x <= threshold`. Partitions keep each
+// child's rows in ascending row order, so gathers sweep the rank table forwards.
+//
+// Chosen over histogram binning (LightGBM, scikit-learn's HistGradientBoosting) to
+// keep scikit-learn's exact thresholds, and over pre-sorted index lists per feature
+// (SLIQ) because those cost O(rows × all features) per level where a forest only
+// looks at √d features per node.
 
 extension RandomForest {
     /// Grows a forest.
@@ -114,7 +121,11 @@ struct GrownTree {
     var leafValues: [Float]
 }
 
-/// The training data as every tree reads it: features as dense ranks, column by column.
+/// The training data as every tree reads it: features as dense ranks, row by row
+/// (UInt16 when no feature has more than 65,536 distinct values, else UInt32).
+/// Row-major because a node gathers its rows' ranks of all its candidate features in
+/// one pass: a deep node's rows are scattered over the table, and a row's ranks share
+/// a few cache lines, where column-major would cost a line per row per feature.
 final class TrainingSet: @unchecked Sendable {
     let rows, columns, classCount: Int
     let options: RandomForest.Options
@@ -122,8 +133,10 @@ final class TrainingSet: @unchecked Sendable {
     let labels: [Int32]
     /// Base weight of each row (sample weight × class weight).
     let weights: [Double]
-    /// rank[f * rows + i]: dense rank of x[i, f] among the distinct values of feature f.
-    let rank: [UInt32]
+    /// rank[i * columns + f]: dense rank of x[i, f] among the distinct values of feature f;
+    /// one of the two is empty.
+    let rank16: [UInt16]
+    let rank32: [UInt32]
     /// The distinct values of feature f, ascending, at values[valueStart[f]..<valueStart[f + 1]].
     let values: [Float]
     let valueStart: [Int]
@@ -173,11 +186,46 @@ final class TrainingSet: @unchecked Sendable {
                 }
             }
         }
-        self.rank = rank
+        // Row-major, in the narrowest type that holds every rank.
+        if distinct.allSatisfy({ $0.count <= 1 << 16 }) {
+            var r16 = [UInt16](repeating: 0, count: n * d)
+            for f in 0..<d { for i in 0..<n { r16[i * d + f] = UInt16(truncatingIfNeeded: rank[f * n + i]) } }
+            rank16 = r16; rank32 = []
+        } else {
+            var r32 = [UInt32](repeating: 0, count: n * d)
+            for f in 0..<d { for i in 0..<n { r32[i * d + f] = rank[f * n + i] } }
+            rank16 = []; rank32 = r32
+        }
         var starts = [0]
         for v in distinct { starts.append(starts.last! + v.count) }
         valueStart = starts
         values = distinct.flatMap { $0 }
+    }
+
+    /// Rank of row `row`'s feature `f`.
+    @inline(__always) func rank(_ row: Int, _ f: Int) -> UInt32 {
+        rank16.isEmpty ? rank32[row * columns + f] : UInt32(rank16[row * columns + f])
+    }
+
+    /// out[j * m + p] = rank of rows[p]'s feature features[j], for p < m, j < nf: one
+    /// pass over the rows (ascending, so the table is swept forwards).
+    func gather(rows: UnsafePointer<Int32>, count m: Int, features: UnsafePointer<Int32>, featureCount nf: Int,
+                into out: UnsafeMutablePointer<UInt32>) {
+        if rank16.isEmpty {
+            rank32.withUnsafeBufferPointer { TrainingSet.gather($0.baseAddress!, columns, rows, m, features, nf, out) }
+        } else {
+            rank16.withUnsafeBufferPointer { TrainingSet.gather($0.baseAddress!, columns, rows, m, features, nf, out) }
+        }
+    }
+
+    @inline(__always)
+    private static func gather<R: FixedWidthInteger & UnsignedInteger>(
+        _ table: UnsafePointer<R>, _ d: Int, _ rows: UnsafePointer<Int32>, _ m: Int,
+        _ features: UnsafePointer<Int32>, _ nf: Int, _ out: UnsafeMutablePointer<UInt32>) {
+        for p in 0..<m {
+            let base = table + Int(rows[p]) * d
+            for j in 0..<nf { out[j * m + p] = UInt32(base[Int(features[j])]) }
+        }
     }
 
     /// Bits of a finite Float whose unsigned order is the numeric order.
@@ -196,6 +244,11 @@ final class TreeBuilder: @unchecked Sendable {
     private var keys: [UInt64]
     private var spare: [UInt64]
     private var features: [Int32]
+    /// Ranks of the node's rows for a batch of candidate features (batch × rows).
+    private var batchRanks: [UInt32]
+    /// Labels and weights of the node's rows, in the node's order.
+    private var nodeLabel: [Int32]
+    private var nodeWeight: [Double]
     private var nodeTotal: [Double]
     private var leftW: [Double]
     private var rightW: [Double]
@@ -208,10 +261,16 @@ final class TreeBuilder: @unchecked Sendable {
         keys = [UInt64](repeating: 0, count: data.rows)
         spare = [UInt64](repeating: 0, count: data.rows)
         features = (0..<Int32(data.columns)).map { $0 }
+        batchRanks = [UInt32](repeating: 0, count: data.rows * min(TreeBuilder.batch, data.maxFeatures))
+        nodeLabel = [Int32](repeating: 0, count: data.rows)
+        nodeWeight = [Double](repeating: 0, count: data.rows)
         nodeTotal = [Double](repeating: 0, count: data.classCount)
         leftW = nodeTotal
         rightW = nodeTotal
     }
+
+    /// Most candidate features gathered in one pass over a node's rows.
+    static let batch = 16
 
     /// The best split of a node found so far.
     private struct Split {
@@ -270,17 +329,14 @@ final class TreeBuilder: @unchecked Sendable {
             // column forwards, which the prefetcher follows (random order costs 2×).
             let f = s.feature
             var i = start
-            data.rank.withUnsafeBufferPointer { rank in
-                let col = rank.baseAddress! + f * n
-                samples.withUnsafeMutableBufferPointer { sp in
-                    rightRows.withUnsafeMutableBufferPointer { right in
-                        var r = 0
-                        for p in start..<end {
-                            let row = sp[p]
-                            if col[Int(row)] <= s.rankLeft { sp[i] = row; i += 1 } else { right[r] = row; r += 1 }
-                        }
-                        for q in 0..<r { sp[i + q] = right[q] }
+            samples.withUnsafeMutableBufferPointer { sp in
+                rightRows.withUnsafeMutableBufferPointer { right in
+                    var r = 0
+                    for p in start..<end {
+                        let row = sp[p]
+                        if data.rank(Int(row), f) <= s.rankLeft { sp[i] = row; i += 1 } else { right[r] = row; r += 1 }
                     }
+                    for q in 0..<r { sp[i + q] = right[q] }
                 }
             }
             let lo = data.values[data.valueStart[f] + Int(s.rankLeft)]
@@ -307,7 +363,7 @@ final class TreeBuilder: @unchecked Sendable {
     /// lowest feature index and, within a feature, the lowest threshold wins, so the
     /// choice does not depend on the order the features were drawn in.
     private func findSplit(start: Int, end: Int, total: Double, rng: inout ForestRNG) -> Split? {
-        let d = data.columns, n = data.rows, k = data.classCount
+        let d = data.columns, k = data.classCount
         let m = end - start
         let minLeaf = data.options.minSamplesLeaf
         let tol = 1e-10 * total
@@ -315,58 +371,71 @@ final class TreeBuilder: @unchecked Sendable {
         var totalSq = 0.0
         for c in 0..<k { totalSq += nodeTotal[c] * nodeTotal[c] }
         var visited = 0, drawn = 0
-        data.rank.withUnsafeBufferPointer { rank in
         data.labels.withUnsafeBufferPointer { labels in
         weight.withUnsafeBufferPointer { weight in
         samples.withUnsafeBufferPointer { samples in
         keys.withUnsafeMutableBufferPointer { keysBuf in
         spare.withUnsafeMutableBufferPointer { spareBuf in
+        batchRanks.withUnsafeMutableBufferPointer { ranks in
+        nodeLabel.withUnsafeMutableBufferPointer { lab in
+        nodeWeight.withUnsafeMutableBufferPointer { wt in
         leftW.withUnsafeMutableBufferPointer { lw in
         rightW.withUnsafeMutableBufferPointer { rw in
+            let rows = samples.baseAddress! + start
+            for p in 0..<m { let row = Int(rows[p]); lab[p] = labels[row]; wt[p] = weight[row] }
             while drawn < d && visited < data.maxFeatures {
-                let r = drawn + rng.below(d - drawn)
-                features.swapAt(drawn, r)
-                let f = Int(features[drawn])
-                drawn += 1
-                // Gather (rank, row) of the node's rows.
-                let col = rank.baseAddress! + f * n
-                var lo = UInt32.max, hi: UInt32 = 0
-                for p in 0..<m {
-                    let row = samples[start + p]
-                    let v = col[Int(row)]
-                    lo = min(lo, v); hi = max(hi, v)
-                    keysBuf[p] = UInt64(v) << 32 | UInt64(UInt32(bitPattern: row))
+                // Draw the features still wanted and gather their ranks in one pass. Constant
+                // ones do not count towards maxFeatures, so another batch may follow; the
+                // features tried are those of drawing one at a time.
+                let nf = min(data.maxFeatures - visited, d - drawn, TreeBuilder.batch)
+                let first = drawn
+                for _ in 0..<nf {
+                    features.swapAt(drawn, drawn + rng.below(d - drawn))
+                    drawn += 1
                 }
-                if lo == hi { continue }  // constant here: does not count towards maxFeatures
-                visited += 1
-                let sorted = TreeBuilder.sort(keysBuf.baseAddress!, spareBuf.baseAddress!, count: m, low: lo, high: hi)
+                features.withUnsafeBufferPointer { fp in
+                    data.gather(rows: rows, count: m, features: fp.baseAddress! + first, featureCount: nf, into: ranks.baseAddress!)
+                }
+                for j in 0..<nf {
+                    let f = Int(features[first + j])
+                    let col = ranks.baseAddress! + j * m
+                    var lo = UInt32.max, hi: UInt32 = 0
+                    for p in 0..<m {
+                        let v = col[p]
+                        lo = min(lo, v); hi = max(hi, v)
+                        keysBuf[p] = UInt64(v) << 32 | UInt64(p)
+                    }
+                    if lo == hi { continue }  // constant here: does not count towards maxFeatures
+                    visited += 1
+                    let sorted = TreeBuilder.sort(keysBuf.baseAddress!, spareBuf.baseAddress!, count: m, low: lo, high: hi)
 
-                for c in 0..<k { lw[c] = 0; rw[c] = nodeTotal[c] }
-                var leftSq = 0.0, rightSq = totalSq, wl = 0.0, wr = total
-                var nextKey = sorted[0]
-                for p in 0..<(m - 1) {
-                    let key = nextKey
-                    nextKey = sorted[p + 1]
-                    let row = Int(key & 0xFFFF_FFFF)
-                    let c = Int(labels[row]), w = weight[row]
-                    leftSq += w * (2 * lw[c] + w); lw[c] += w
-                    rightSq -= w * (2 * rw[c] - w); rw[c] -= w
-                    wl += w; wr -= w
-                    let nl = p + 1
-                    if nl < minLeaf { continue }
-                    if m - nl < minLeaf { break }
-                    if key >> 32 == nextKey >> 32 { continue }
-                    let proxy = leftSq / wl + rightSq / wr
-                    if proxy > best.proxy + tol || (proxy >= best.proxy - tol && f < best.feature) {
-                        best = Split(proxy: proxy, feature: f, rankLeft: UInt32(key >> 32), rankRight: UInt32(nextKey >> 32))
+                    for c in 0..<k { lw[c] = 0; rw[c] = nodeTotal[c] }
+                    var leftSq = 0.0, rightSq = totalSq, wl = 0.0, wr = total
+                    var nextKey = sorted[0]
+                    for p in 0..<(m - 1) {
+                        let key = nextKey
+                        nextKey = sorted[p + 1]
+                        let q = Int(key & 0xFFFF_FFFF)
+                        let c = Int(lab[q]), w = wt[q]
+                        leftSq += w * (2 * lw[c] + w); lw[c] += w
+                        rightSq -= w * (2 * rw[c] - w); rw[c] -= w
+                        wl += w; wr -= w
+                        let nl = p + 1
+                        if nl < minLeaf { continue }
+                        if m - nl < minLeaf { break }
+                        if key >> 32 == nextKey >> 32 { continue }
+                        let proxy = leftSq / wl + rightSq / wr
+                        if proxy > best.proxy + tol || (proxy >= best.proxy - tol && f < best.feature) {
+                            best = Split(proxy: proxy, feature: f, rankLeft: UInt32(key >> 32), rankRight: UInt32(nextKey >> 32))
+                        }
                     }
                 }
             }
-        } } } } } } } }
+        } } } } } } } } } }
         return best.feature == Int.max ? nil : best
     }
 
-    /// Sorts `count` keys (rank << 32 | row) by rank, ranks in low...high; returns where the
+    /// Sorts `count` keys (rank << 32 | position) by rank, ranks in low...high; returns where the
     /// sorted keys are (`keys` or `spare`). Insertion sort for small nodes, else an LSD
     /// radix sort on 8-bit digits of rank − low (stable, so rows of equal rank keep their order).
     static func sort(_ keys: UnsafeMutablePointer<UInt64>, _ spare: UnsafeMutablePointer<UInt64>,

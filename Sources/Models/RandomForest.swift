@@ -296,8 +296,9 @@ extension RandomForest {
         guard rows > 0, let xBase = x.baseAddress, let oBase = out.baseAddress else { return }
         // Tree-major over blocks of rows: a block (~450 kB at 108 features) stays in L2
         // while every tree walks it, and one tree's nodes stay in L1 meanwhile. Rows walk
-        // a tree eight at a time in lockstep (leaves loop onto themselves), so the eight
-        // chains of dependent loads overlap instead of waiting on each other.
+        // a tree 16 at a time in lockstep (leaves loop onto themselves) until none moves,
+        // so the 16 chains of dependent loads overlap instead of waiting on each other
+        // (8 rows: 0.6×, 4 rows: 0.45× the speed; 32: no gain).
         let block = 1024, group = 16
         let blocks = (rows + block - 1) / block
         let k = classCount, d = featureCount, trees = treeCount

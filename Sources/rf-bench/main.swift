@@ -9,7 +9,7 @@
 //
 // Usage: rf-bench [--rows 20000] [--test-rows 50000] [--features 108] [--classes 6]
 //                 [--trees 400] [--depth 10] [--min-leaf 1] [--threads N] [--seed 1]
-//                 [--write-data DIR]
+//                 [--write-data DIR] [--save MODEL.safetensors]
 import Foundation
 import Models
 
@@ -24,6 +24,7 @@ struct Settings {
     var threads = RandomForest.defaultThreads
     var seed: UInt64 = 1
     var writeData: String? = nil
+    var save: String? = nil
 }
 
 func parse() -> Settings {
@@ -45,6 +46,7 @@ func parse() -> Settings {
         case "--threads": s.threads = int(a)
         case "--seed": s.seed = UInt64(int(a))
         case "--write-data": s.writeData = args.next()
+        case "--save": s.save = args.next()
         default: fail("unknown option \(a)")
         }
     }
@@ -131,7 +133,9 @@ for _ in 0..<3 {
     predict = min(predict, try seconds { labels = try forest.predict(test.x, rows: s.testRows, threads: s.threads) })
 }
 let accuracy = Double(zip(labels, test.y).filter { $0 == $1 }.count) / Double(s.testRows)
-let bytes = try forest.encode().count
+let encoded = try forest.encode()
+if let path = s.save { try encoded.write(to: URL(fileURLWithPath: path)) }
+let bytes = encoded.count
 let json: [String: Any] = [
     "impl": "sitscube", "rows": s.rows, "test_rows": s.testRows, "features": s.features, "classes": s.classes,
     "trees": s.trees, "max_depth": s.depth ?? 0, "min_samples_leaf": s.minLeaf, "threads": s.threads,
