@@ -324,11 +324,68 @@ final class RandomForestTests: XCTestCase {
         do { _ = try rf.predict([1, 2, 3], rows: 1) } catch { XCTAssert("\(error)".contains("2 features")) }
     }
 
-    func testMatchesScikitLearnAccuracy() throws {
-        // Optional: scikit-learn from bench/.venv (bench/bench-rf.sh installs it).
+    /// bench/.venv's Python (bench/bench-rf.sh creates it), or a skip.
+    func benchPython() throws -> URL {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let python = root.appendingPathComponent("bench/.venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else { throw XCTSkip("no bench/.venv; run bench/bench-rf.sh once") }
+        return python
+    }
+
+    /// Runs a Python script with one argument; its trimmed stdout, or a skip if it printed "skip".
+    func runPython(_ python: URL, _ script: String, _ arg: String) throws -> String {
+        let p = Process()
+        p.executableURL = python
+        p.arguments = ["-c", script, arg]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let out = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard p.terminationStatus == 0, out != "skip" else { throw XCTSkip("python: \(out)") }
+        return out
+    }
+
+    func testPythonSafetensorsReadsTheForest() throws {
+        // Optional: Python's safetensors loads the file, and a numpy walk of its tensors
+        // gives our probabilities (DESIGN.md §3: readable by Python's safetensors).
+        let python = try benchPython()
+        let data = blobs(rows: 400, features: 7, classes: 3, separation: 0.4, seed: 3)
+        let rf = try RandomForest.fit(features: data.x, rows: 400, columns: 7, labels: data.y, options: .init(trees: 9, maxDepth: 7, seed: 2))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rf-py-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try rf.save(to: dir.appendingPathComponent("rf.safetensors"), metadata: ["classes": "a,b,c"])
+        try data.x.withUnsafeBytes { Data($0) }.write(to: dir.appendingPathComponent("x.f32"))
+        let script = """
+        import sys, numpy as np
+        try:
+            from safetensors.numpy import load_file
+        except ImportError:
+            print("skip"); sys.exit(0)
+        t = load_file(sys.argv[1] + "/rf.safetensors")
+        x = np.fromfile(sys.argv[1] + "/x.f32", dtype="<f4").reshape(-1, 7)
+        p = np.zeros((len(x), t["rf.leaf_proba"].shape[1]), dtype=np.float64)
+        for s in t["rf.tree_start"][:-1]:
+            for r in range(len(x)):
+                i = s
+                while t["rf.feature"][i] >= 0:
+                    i = t["rf.left"][i] if x[r, t["rf.feature"][i]] <= t["rf.threshold"][i] else t["rf.right"][i]
+                p[r] += t["rf.leaf_proba"][t["rf.leaf"][i]]
+        p.astype("<f4").tofile(sys.argv[1] + "/p.f32")
+        print(len(t["rf.tree_start"]) - 1)
+        """
+        XCTAssertEqual(try runPython(python, script, dir.path), "9")
+        let theirs = try Data(contentsOf: dir.appendingPathComponent("p.f32")).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let ours = try rf.predictProbabilities(data.x, rows: 400)
+        XCTAssertEqual(theirs.count, ours.count)
+        for i in 0..<ours.count { XCTAssertEqual(theirs[i] / 9, ours[i], accuracy: 1e-5) }
+    }
+
+    func testMatchesScikitLearnAccuracy() throws {
+        // Optional: scikit-learn from bench/.venv (bench/bench-rf.sh installs it).
+        let python = try benchPython()
         let all = blobs(rows: 3000, features: 24, classes: 4, separation: 0.25, seed: 77)
         let n = 2000, d = 24
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rf-sk-\(UUID().uuidString)")
@@ -346,15 +403,7 @@ final class RandomForestTests: XCTestCase {
         rf = RandomForestClassifier(n_estimators=100, max_depth=10, random_state=0, n_jobs=2).fit(x[:\(n)], y[:\(n)])
         print((rf.predict(x[\(n):]) == y[\(n):]).mean())
         """
-        let p = Process()
-        p.executableURL = python
-        p.arguments = ["-c", script, dir.path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        p.waitUntilExit()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard p.terminationStatus == 0, out != "skip", let theirs = Double(out) else { throw XCTSkip("scikit-learn not usable: \(out)") }
+        guard let theirs = Double(try runPython(python, script, dir.path)) else { throw XCTSkip("scikit-learn printed no accuracy") }
         let rf = try RandomForest.fit(features: Array(all.x[..<(n * d)]), rows: n, columns: d, labels: Array(all.y[..<n]),
                                       options: .init(trees: 100, maxDepth: 10, seed: 0))
         let ours = accuracy(try rf.predict(Array(all.x[(n * d)...]), rows: 1000), Array(all.y[n...]))
