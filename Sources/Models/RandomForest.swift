@@ -166,10 +166,11 @@ public struct RandomForest: Sendable {
 
     /// ``nodes`` with every leaf turned into a node that leads to itself (feature 0,
     /// both children itself), so rows can walk a tree a fixed number of steps in
-    /// lockstep; `leafRow` maps a leaf node to its row of ``leafValues``.
+    /// lockstep. A leaf's threshold holds the bits of its row of ``leafValues`` (where a
+    /// row ends up, either branch leads back to the leaf), so the walk's last node load
+    /// also gives the leaf row.
     struct WalkLayout: Sendable {
         let nodes: [Node]
-        let leafRow: [Int32]
         /// Deepest leaf of each tree: the steps a walk needs at most.
         let depth: [Int32]
     }
@@ -188,13 +189,12 @@ public struct RandomForest: Sendable {
         self.nodes = nodes
         self.treeStarts = treeStarts
         self.leafValues = leafValues
-        var walkNodes = nodes, leafRow = [Int32](repeating: 0, count: nodes.count)
+        var walkNodes = nodes
         for i in nodes.indices where nodes[i].feature < 0 {
-            walkNodes[i] = Node(feature: 0, threshold: 0, left: Int32(i), right: Int32(i))
-            leafRow[i] = nodes[i].left
+            walkNodes[i] = Node(feature: 0, threshold: Float(bitPattern: UInt32(bitPattern: nodes[i].left)), left: Int32(i), right: Int32(i))
         }
         let trees = treeStarts.count - 1
-        walk = WalkLayout(nodes: walkNodes, leafRow: leafRow,
+        walk = WalkLayout(nodes: walkNodes,
                           depth: (0..<trees).map { Int32(RandomForest.treeDepth(nodes, Int(treeStarts[$0]), Int(treeStarts[$0 + 1]))) })
     }
 
@@ -305,15 +305,14 @@ extension RandomForest {
         let scale = 1 / Float(trees)
         let job = UnsafeSendable((xBase, oBase))
         walk.nodes.withUnsafeBufferPointer { nodesBuf in
-        walk.leafRow.withUnsafeBufferPointer { leafRowBuf in
         walk.depth.withUnsafeBufferPointer { depthBuf in
         leafValues.withUnsafeBufferPointer { leafBuf in
         treeStarts.withUnsafeBufferPointer { startsBuf in
-            let shared = UnsafeSendable((nodesBuf.baseAddress!, leafRowBuf.baseAddress!, depthBuf.baseAddress!,
+            let shared = UnsafeSendable((nodesBuf.baseAddress!, depthBuf.baseAddress!,
                                          leafBuf.baseAddress!, startsBuf.baseAddress!))
             forestParallel(count: blocks, threads: threads) { _, b in
                 let (xp, op) = job.value
-                let (nodes, leafRow, depth, leaves, starts) = shared.value
+                let (nodes, depth, leaves, starts) = shared.value
                 let r0 = b * block, r1 = min(rows, r0 + block)
                 let acc = op + r0 * k
                 acc.update(repeating: 0, count: (r1 - r0) * k)
@@ -326,20 +325,20 @@ extension RandomForest {
                             for j in 0..<g { idx[j] = root }
                             var step = 0
                             while step < steps {
-                                var moved = false
+                                var moved: Int32 = 0  // nonzero once some row moved (no branch per row)
                                 for j in 0..<g {
                                     let row = xp + (g0 + j) * d
                                     let i = idx[j]
                                     let n = nodes[Int(i)]
                                     let next = row[Int(n.feature)] <= n.threshold ? n.left : n.right
-                                    moved = moved || next != i
+                                    moved |= next ^ i
                                     idx[j] = next
                                 }
-                                if !moved { break }
+                                if moved == 0 { break }
                                 step += 1
                             }
                             for j in 0..<g {
-                                let src = leaves + Int(leafRow[Int(idx[j])]) * k
+                                let src = leaves + Int(nodes[Int(idx[j])].threshold.bitPattern) * k
                                 let dst = acc + (g0 - r0 + j) * k
                                 for c in 0..<k { dst[c] += src[c] }
                             }
@@ -349,7 +348,7 @@ extension RandomForest {
                 }
                 for i in 0..<((r1 - r0) * k) { acc[i] *= scale }
             }
-        } } } } }
+        } } } }
     }
 
     private func checkInput(count: Int, rows: Int) throws {
