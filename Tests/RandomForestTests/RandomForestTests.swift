@@ -203,6 +203,22 @@ final class RandomForestTests: XCTestCase {
         XCTAssertEqual(rf.treeCount, 60)
     }
 
+    func testThresholdsBetweenNeighbouringFloatsAndSignedZeros() throws {
+        // 1 and the next float up: the midpoint rounds to one of them, and the threshold
+        // must stay below the upper value (scikit-learn's rule), so training rows route as split.
+        let up = Float(1).nextUp
+        let x: [Float] = [1, 1, up, up]
+        let rf = try RandomForest.fit(features: x, rows: 4, columns: 1, labels: [0, 0, 1, 1],
+                                      options: .init(trees: 1, maxFeatures: .all, bootstrap: false))
+        guard case let .split(_, t, _, _) = rf.shape(tree: 0) else { return XCTFail("should split") }
+        XCTAssert(t >= 1 && t < up, "\(t)")
+        XCTAssertEqual(try rf.predict(x, rows: 4), [0, 0, 1, 1])
+        // −0 and +0 are the same value: no split between them.
+        let z = try RandomForest.fit(features: [-0.0, 0.0, -0.0, 0.0], rows: 4, columns: 1, labels: [0, 1, 0, 1],
+                                     options: .init(trees: 1, maxFeatures: .all, bootstrap: false))
+        XCTAssertEqual(z.shape(tree: 0), .leaf([0.5, 0.5]))
+    }
+
     func testPresetsAreThePapers() {
         XCTAssertEqual(RandomForest.Options.seed001.trees, 400)
         XCTAssertEqual(RandomForest.Options.seed001.maxDepth, 10)
