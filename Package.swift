@@ -43,6 +43,7 @@ let package = Package(
 
         // MARK: Benchmarks
         .executableTarget(name: "nn-bench", dependencies: ["NN"]),
+        .executableTarget(name: "rf-bench", dependencies: ["Models"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["GeoIO"], path: "Tests/TestSupport"),
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "SamplesTests", dependencies: ["Samples", "Cube", "GeoIO", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"]),
+        .testTarget(name: "RandomForestTests", dependencies: ["Models"]),
     ],
     swiftLanguageModes: [.v5]
 )
