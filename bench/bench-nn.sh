@@ -20,13 +20,9 @@ out="$here/results/nn.md"
 raw="$(mktemp)"
 trap 'rm -f "$raw"' EXIT
 
-# nn-bench: release, with the flags of `make build`, so objects are shared.
-flags=(-c release)
-if [ -z "${PORTABLE:-}" ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
-    flags+=(-Xswiftc -target-cpu -Xswiftc haswell)
-fi
-(cd "$root" && swift build "${flags[@]}" --product nn-bench >&2)
-bin="$(cd "$root" && swift build "${flags[@]}" --show-bin-path)/nn-bench"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+bin="$(bench_build nn-bench)"
 
 venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch" 2>/dev/null; then

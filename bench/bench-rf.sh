@@ -21,13 +21,9 @@ raw="$(mktemp)"
 data="$(mktemp -d)"
 trap 'rm -rf "$raw" "$data"' EXIT
 
-# rf-bench: release, with the flags of `make build`, so objects are shared.
-flags=(-c release)
-if [ -z "${PORTABLE:-}" ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
-    flags+=(-Xswiftc -target-cpu -Xswiftc haswell)
-fi
-(cd "$root" && swift build "${flags[@]}" --product rf-bench >&2)
-bin="$(cd "$root" && swift build "${flags[@]}" --show-bin-path)/rf-bench"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+bin="$(bench_build rf-bench)"
 
 venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sklearn" 2>/dev/null; then
