@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: C libraries (system packages; only GeoIO imports CGDAL, only NN imports CBLAS)
@@ -30,13 +31,23 @@ let package = Package(
         .target(name: "Samples", dependencies: ["GeoIO", "Scenes", "Cube"]),
         .target(name: "NN", dependencies: ["CBLAS"]),
         .target(name: "Models", dependencies: ["NN"]),
+        .target(name: "Training", dependencies: ["NN", "Models", "Samples"]),
+        .target(name: "Prediction", dependencies: ["GeoIO", "Cube", "NN", "Models"]),
         .target(name: "SampleArchive", dependencies: ["GeoIO", "Scenes"]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "GeoIO", "Scenes", "Cube", "Samples", "NN", "Models", "Training", "Prediction",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // MARK: The CLI
         .executableTarget(
             name: "sitscube",
             dependencies: [
                 "GeoIO", "Scenes", "Cube", "Samples", "SampleArchive", "NN", "Models",
+                "Training", "Prediction", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -55,6 +66,9 @@ let package = Package(
         .testTarget(name: "SamplesTests", dependencies: ["Samples", "Cube", "GeoIO", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"]),
         .testTarget(name: "RandomForestTests", dependencies: ["Models"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Samples", "TestSupport"]),
+        .testTarget(name: "PredictionTests", dependencies: ["Prediction", "Models", "NN", "Cube", "GeoIO", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

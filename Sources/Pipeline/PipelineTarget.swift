@@ -1,0 +1,2 @@
+/// Pipeline files, planner, runner, resume, sharding and cluster scripts (DESIGN.md §2 `Pipeline`).
+enum PipelineTarget {}

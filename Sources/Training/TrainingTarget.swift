@@ -1,0 +1,2 @@
+/// Training loop, metrics, cross-validation and reports (DESIGN.md §2 `Training`).
+enum TrainingTarget {}
