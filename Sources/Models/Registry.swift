@@ -84,6 +84,7 @@ public struct ModelSpec {
 public enum ModelRegistry {
     /// All models, in the order `sitscube models` lists them.
     public static let all: [ModelSpec] = Seed000.specs + [LSTMPixel.spec] + Seed002.specs + Seed003.specs
+        + [Seed003.parcelConvLSTM, Seed004.unetConvLSTM]
 
     public static var names: [String] { all.map(\.name) }
 

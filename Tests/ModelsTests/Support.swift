@@ -5,6 +5,7 @@ import NN
 /// Every registered model must have one (checked by `testEveryModelHasATinyConfig`).
 let tinyInput = InputShape(t: 4, c: 3, h: 9, w: 9)
 let tinyParcel = InputShape(t: 4, c: 3, h: 22, w: 22)
+let tinyTile = InputShape(t: 3, c: 3, h: 8, w: 8)
 let tinyClasses = 3
 
 let tinyConfigs: [String: (input: InputShape, hp: [String: String])] = [
@@ -23,6 +24,8 @@ let tinyConfigs: [String: (input: InputShape, hp: [String: String])] = [
     "parcel-cnn": (tinyParcel, ["kernels": "4,4,8", "mlp": "16,16"]),
     "gru-stats": (tinyInput, ["hidden": "16", "mlp": "16"]),
     "cnn-gru": (tinyParcel, ["kernels": "4,4,8", "hidden": "16", "mlp": "16"]),
+    "parcel-convlstm": (tinyInput, ["kernels": "4,8", "mlp": "16,16"]),
+    "unet-convlstm": (tinyTile, ["filters": "4,8", "pmap": "3", "lstm": "8,8"]),
 ]
 
 func buildTiny(_ name: String, seed: UInt64 = 1, extra: [String: String] = [:]) throws -> Network {
