@@ -142,7 +142,7 @@ public enum DatasetBuilder {
         return manifest
     }
 
-    private static func write(_ text: String, to path: String) throws {
+    static func write(_ text: String, to path: String) throws {
         do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
             throw SamplesError.unwritable(path: path, "cannot write: \(error.localizedDescription)")
         }

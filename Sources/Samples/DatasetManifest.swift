@@ -68,9 +68,12 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         public var maxPerClass: Int?
         /// parcels: how crops are resized.
         public var resize: String?
+        /// segments: pixels between tile origins, and the dilation radius of the line mask.
+        public var stride: Int? = nil
+        public var dilate: Int? = nil
 
         enum CodingKeys: String, CodingKey {
-            case size, pad, resize
+            case size, pad, resize, stride, dilate
             case keepNaN = "keep_nan"
             case perPolygon = "per_polygon"
             case maxPerClass = "max_per_class"
@@ -114,7 +117,7 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     }
 
     public var format: String
-    /// "patches" or "parcels".
+    /// "patches", "parcels" or "segments".
     public var kind: String
     /// [N, T, C, H, W] of x.npy.
     public var shape: [Int]

@@ -97,14 +97,16 @@ struct StatsAccumulator {
     }
 
     /// Statistics of the rows `use` of an x.npy (N, T, C, H, W), per band or per date and band,
-    /// counting only pixels where `mask` (N, H, W) is set when given. Reads 64 rows at a time.
+    /// counting only pixels where `mask` (N, H, W) is set when given. Reads up to 64 rows and
+    /// 64 MB at a time (a 512×512 segment tile of many dates is itself tens of MB).
     static func compute(x: NpyReader, mask: NpyReader?, rows use: [Bool], timeCount T: Int, bandCount C: Int,
                         perDate: Bool) throws -> Normalization {
         let pixels = x.header.rowElements / max(T * C, 1)
         var acc = StatsAccumulator(slots: perDate ? T * C : C)
+        let rowsPerRead = max(1, min(64, (64 << 20) / max(x.header.rowElements * 4, 1)))
         var start = 0
         while start < x.rows {
-            let count = min(64, x.rows - start)
+            let count = min(rowsPerRead, x.rows - start)
             guard use[start..<start + count].contains(true) else { start += count; continue }
             let values: [Float] = try x.read(rows: start, count: count)
             let masks: [UInt8]? = try mask?.read(rows: start, count: count)

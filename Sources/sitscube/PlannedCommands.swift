@@ -12,13 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct SegmentsCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "segments", abstract: "Cut segmentation tiles with label masks from a cube.")
-    static let issue = "datasets"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct TrainCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train a model on a dataset.")

@@ -1,0 +1,134 @@
+import Foundation
+import GeoIO
+import Samples
+import TestSupport
+import XCTest
+
+/// `sitscube segments` (seed 004 §III): tiles, their rasterized and dilated line masks, and the
+/// dataset files, checked against gdal_rasterize plus a naive dilation in numpy.
+final class SegmentsTests: XCTestCase {
+    /// Lines on the 40×30 synthetic cube: a diagonal, a horizontal line that starts outside
+    /// the cube (its dilation reaches in), a vertical one, and one with road = 0 (not burnt).
+    func writeRoads(_ cube: SyntheticCube, to path: String) throws {
+        func line(_ pts: [(Double, Double)], road: Int64, id: Int64) -> Feature {
+            Feature(id: id, geometry: .lineString(pts.map { p in
+                let w = cube.world(col: 0, row: 0, dx: p.0, dy: p.1)
+                return Point(x: w.x, y: w.y)
+            }), attributes: ["road": .int(road)])
+        }
+        let features = [
+            line([(2.5, 1.5), (30.5, 25.5)], road: 1, id: 1),
+            line([(-3, 12.5), (20.5, 12.5)], road: 2, id: 2),
+            line([(37.5, 20.2), (37.5, 28.7)], road: 1, id: 3),
+            line([(5.5, 27.5), (20.5, 27.5)], road: 0, id: 4),
+        ]
+        try VectorWriter.write(path: path, format: .geoPackage, crs: SyntheticCube.crs, layerName: "roads",
+                               fields: [FieldDefinition("road", .integer)], features: features)
+    }
+
+    func testTilesMasksAndFilesMatchGDALAndNumpy() throws {
+        let tmp = try TempFolder("segments")
+        let cube = try SyntheticCube(folder: tmp.file("cube"), times: 3, bands: 2, nanPixels: [[20, 30]])
+        try writeRoads(cube, to: tmp.file("roads.gpkg"))
+        let out = tmp.file("ds")
+        let r = try SitscubeBinary.run(["segments", cube.folder, "--labels", tmp.file("roads.gpkg"), "--field", "road",
+                                        "--dilate", "2", "--size", "16", "--stride", "8", "--times", "2002-H1,2000-H1",
+                                        "--seed", "7", "--folds", "0", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+
+        // The reference mask: gdal_rasterize on the cube grid grown by the radius, raw bytes.
+        let m = 2, pixel = SyntheticCube.pixel
+        let minX = SyntheticCube.originX - Double(m) * pixel, maxY = SyntheticCube.originY + Double(m) * pixel
+        let maxX = SyntheticCube.originX + Double(cube.width + m) * pixel, minY = SyntheticCube.originY - Double(cube.height + m) * pixel
+        let g = try Command.run("gdal_rasterize", ["-q", "-burn", "1", "-where", "road <> 0", "-ot", "Byte", "-of", "ENVI",
+                                                  "-te", "\(minX)", "\(minY)", "\(maxX)", "\(maxY)", "-tr", "\(pixel)", "\(pixel)",
+                                                  tmp.file("roads.gpkg"), tmp.file("ref.bin")], allowFailure: true)
+        XCTAssertEqual(g.status, 0, g.stderr)
+
+        // numpy: naive dilation, tiles (rows 0, 8 × cols 0, 8, 16, 24, less the two at row 8
+        // that hold the NaN pixel (20, 30)), x values, y, splits, statistics. The tile at
+        // row 0, col 24 lies more than 2 pixels from every line: y = 0 there.
+        let script = """
+        import json, sys, numpy as np
+        out, ref, W, H, m = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+        full = np.fromfile(ref, dtype=np.uint8).reshape(H + 2 * m, W + 2 * m)
+        dil = np.zeros_like(full)
+        for y in range(full.shape[0]):
+            for x in range(full.shape[1]):
+                dil[y, x] = full[max(0, y - m):y + m + 1, max(0, x - m):x + m + 1].max()
+        X, L, Y = np.load(out + '/x.npy'), np.load(out + '/labels.npy'), np.load(out + '/y.npy')
+        rows = [l.strip().split(',') for l in open(out + '/samples.csv')][1:]
+        tiles = [(r, c) for r in (0, 8) for c in (0, 8, 16, 24) if not (r <= 20 < r + 16 and c <= 30 < c + 16)]
+        assert [(int(s[5]), int(s[6])) for s in rows] == tiles, rows
+        assert X.shape == (len(tiles), 2, 2, 16, 16) and X.dtype == np.float32, X.shape
+        assert L.shape == (len(tiles), 16, 16) and L.dtype == np.uint8 and Y.dtype == np.int32
+        for i, (r, c) in enumerate(tiles):
+            want = dil[r + m:r + m + 16, c + m:c + m + 16]
+            assert (L[i] == want).all(), (i, r, c, np.argwhere(L[i] != want))
+            assert Y[i] == int(want.any()) and int(rows[i][1]) == Y[i]
+            for t, src in enumerate((2, 0)):
+                for b in range(2):
+                    rr, cc = np.meshgrid(np.arange(r, r + 16), np.arange(c, c + 16), indexing='ij')
+                    assert (X[i, t, b] == src * 100000 + b * 10000 + rr * 100 + cc).all()
+            # centre of the tile (an even size: the corner between its four middle pixels)
+            assert abs(float(rows[i][3]) - (500000 + (c + 8) * 30)) < 1e-6 and abs(float(rows[i][4]) - (9700000 - (r + 8) * 30)) < 1e-6
+        assert len(tiles) == 6 and Y[tiles.index((0, 24))] == 0 and Y.sum() == 5
+        man = json.load(open(out + '/dataset.json'))
+        assert man['kind'] == 'segments' and man['times'] == ['2002-H1', '2000-H1'] and man['shape'] == [len(tiles), 2, 2, 16, 16]
+        assert man['arrays']['labels'] == {'file': 'labels.npy', 'dtype': 'uint8', 'shape': [len(tiles), 16, 16]}
+        assert man['settings']['dilate'] == 2 and man['settings']['stride'] == 8
+        train = np.array([s[8] == 'train' for s in rows])
+        assert train.any()
+        vals = X[train].transpose(2, 0, 1, 3, 4).reshape(2, -1).astype(np.float64)
+        norm = man['normalization']
+        assert np.allclose(norm['mean'], vals.mean(axis=1), rtol=1e-9), (norm, vals.mean(axis=1))
+        assert np.allclose(norm['std'], vals.std(axis=1), rtol=1e-6)
+        print('ok', len(tiles), int(L.sum()), Y.tolist())
+        """
+        let p = try Command.python(script, [out, tmp.file("ref.bin"), "\(cube.width)", "\(cube.height)", "\(m)"])
+        XCTAssertEqual(p.status, 0, p.stderr + p.stdout)
+        XCTAssert(p.stdout.hasPrefix("ok"), p.stdout)
+        print(p.stdout)
+
+        // The same command again gives the same bytes.
+        let nan = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/dataset.json"))) as? [String: Any]
+        XCTAssertEqual((nan?["skipped"] as? [String: Int])?["nan"], 2)
+        let again = try SitscubeBinary.run(["segments", cube.folder, "--labels", tmp.file("roads.gpkg"), "--field", "road",
+                                            "--dilate", "2", "--size", "16", "--stride", "8", "--times", "2002-H1,2000-H1",
+                                            "--seed", "7", "--folds", "0", "-o", tmp.file("ds2")])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        for f in ["x.npy", "labels.npy", "y.npy", "samples.csv"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + f), FileManager.default.contents(atPath: tmp.file("ds2/" + f)), f)
+        }
+    }
+
+    /// The square dilation on a hand-drawn case: one pixel in a corner and one in the middle.
+    func testDilationByHand() {
+        var mask = [UInt8](repeating: 0, count: 5 * 4)
+        mask[0] = 1; mask[2 * 5 + 3] = 1
+        let d = LineLabels.dilate(mask, width: 5, height: 4, radius: 1)
+        let want: [UInt8] = [1, 1, 0, 0, 0,
+                             1, 1, 1, 1, 1,
+                             0, 0, 1, 1, 1,
+                             0, 0, 1, 1, 1]
+        XCTAssertEqual(d, want)
+        XCTAssertEqual(LineLabels.dilate(mask, width: 5, height: 4, radius: 0), mask)
+    }
+
+    func testBadInputIsRefusedClearly() throws {
+        let tmp = try TempFolder("segments-bad")
+        let cube = try SyntheticCube(folder: tmp.file("cube"))
+        try writeRoads(cube, to: tmp.file("roads.gpkg"))
+        func fails(_ args: [String], _ words: [String]) throws {
+            let r = try SitscubeBinary.run(["segments", cube.folder, "--labels", tmp.file("roads.gpkg"), "-o", tmp.file("out")] + args)
+            XCTAssertNotEqual(r.status, 0, args.joined(separator: " "))
+            for w in words { XCTAssert(r.stderr.contains(w), "\(args): \(r.stderr)") }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("out")))
+        }
+        try fails(["--size", "64"], ["--size", "40×30"])
+        try fails(["--size", "8", "--field", "highway"], ["highway"])
+        try fails(["--size", "8", "--times", "1999-H1"], ["1999-H1", "2000-H1"])
+        try fails(["--size", "8", "--dilate", "-1"], ["--dilate"])
+        try fails(["--size", "8", "--oversample"], ["--oversample"])
+    }
+}
