@@ -135,9 +135,11 @@ public final class Network: Layer {
         source == .features ? inputShape.featureShape(batch: n) : inputShape.patchShape(batch: n)
     }
 
-    /// Shape of the logits for a batch of n: (N, K), or (N, H, W, K) for segmentation.
+    /// Shape of the logits for a batch of n: (N, K), or (N, H, W, M) for segmentation, where M
+    /// is K, or `info["output_maps"]` when the model says otherwise (unet-convlstm: one
+    /// sigmoid map for a binary mask).
     public func outputShape(batch n: Int) -> [Int] {
-        task == .segmentation ? [n, inputShape.h, inputShape.w, classes] : [n, classes]
+        task == .segmentation ? [n, inputShape.h, inputShape.w, info["output_maps"] ?? classes] : [n, classes]
     }
 
     private func check(_ x: Tensor) throws {

@@ -105,8 +105,10 @@ enum Seed004 {
     /// first returning its sequence, the second its last hidden state h_T; a 1×1
     /// convolution to K maps.
     ///
-    /// Output: logits (N, H, W, K), one sigmoid map per class. A binary road mask is
-    /// K = 1 (`classes: 1`): P(road) = σ(logit), trained with ``NN/SegmentationLoss``
+    /// Output: logits (N, H, W, M) of M sigmoid maps (``Network/outputShape(batch:)``,
+    /// `info["output_maps"]`). A binary mask (`classes` 1 or 2, e.g. a segments dataset's
+    /// background and road) has M = 1: P(class index 1) = σ(logit). With K ≥ 3 classes,
+    /// M = K independent sigmoid maps. Trained with ``NN/SegmentationLoss``
     /// (αH − (1−α)·log J on the logits; the sigmoid is inside the loss for stability,
     /// and the predictor applies it). Choices: §II-C says the first ConvLSTM outputs an
     /// lc-channel image yet sets r = 32, so both layers have r filters; the U-Net and the
@@ -129,7 +131,8 @@ enum Seed004 {
                                                               peepholes: true, rng: &rng)))
             ch = r
         }
-        layers.append(("output", try Conv2D(ch, k, kernel: (1, 1), rng: &rng)))
-        return Built(layers: layers, info: ["levels": filters.count, "pmap_channels": lc])
+        let maps = k <= 2 ? 1 : k
+        layers.append(("output", try Conv2D(ch, maps, kernel: (1, 1), rng: &rng)))
+        return Built(layers: layers, info: ["levels": filters.count, "pmap_channels": lc, "output_maps": maps])
     }
 }

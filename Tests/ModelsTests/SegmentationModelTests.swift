@@ -21,6 +21,12 @@ final class SegmentationModelTests: XCTestCase {
         let x = Tensor(repeating: 0.2, shape: [2, 3, 3, 8, 8])
         XCTAssertEqual(try net.forward(x).shape, [2, 8, 8, 1])
         XCTAssertEqual(net.outputShape(batch: 2), [2, 8, 8, 1])
+        // A segments dataset's two classes (background, road) give the same single sigmoid map.
+        let binary = try ModelRegistry.build("unet-convlstm", input: tinyTile, classes: 2,
+                                             hyperparameters: ["filters": "4,8", "pmap": "3", "lstm": "8,8"])
+        XCTAssertEqual(binary.parameterCount, 9_532)
+        XCTAssertEqual(try binary.forward(x).shape, [2, 8, 8, 1])
+        XCTAssertEqual(binary.outputShape(batch: 2), [2, 8, 8, 1])
         // 8 is not a multiple of 2^4 = 16 with five levels
         XCTAssertThrowsError(try ModelRegistry.build("unet-convlstm", input: tinyTile, classes: 1,
                                                      hyperparameters: ["filters": "4,8,8,8,8"])) { e in
@@ -50,6 +56,17 @@ final class SegmentationModelTests: XCTestCase {
         XCTAssert((85_000...95_500).contains(net.parameterCount))
         let small = try buildTiny("parcel-convlstm")
         XCTAssertEqual(try small.forward(Tensor(repeating: 0.1, shape: [2, 4, 3, 9, 9])).shape, [2, tinyClasses])
+    }
+
+    /// What `sitscube models --input 3,3,64,64 --classes 2 --json` prints comes from this listing.
+    /// parcel-convlstm by hand: ConvLSTM 3→30 (3×3) 9·33·120 + 120 = 35,760; 30→64 (1×1)
+    /// 94·256 + 256 = 24,320; MLP 64·128+128 + 128·64+64 + 64·2+2 = 16,706 → 76,786.
+    func testListingCountsBothModels() {
+        let rows = ModelRegistry.listing(input: InputShape(t: 3, c: 3, h: 64, w: 64), classes: 2)
+        let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0.spec.name, $0) })
+        XCTAssertEqual(byName["unet-convlstm"]?.parameters, 7_094_595)
+        XCTAssertEqual(byName["parcel-convlstm"]?.parameters, 76_786)
+        XCTAssertEqual(byName["unet-convlstm"]?.spec.task, .segmentation)
     }
 
     /// A tile batch whose road mask is where band 0 of the first date is positive, so the
