@@ -49,11 +49,5 @@ public struct SegmentationLoss {
 public func segmentationStep(_ model: Layer, _ optimizer: Optimizer, input: Tensor, targets: Tensor,
                              alpha: Float = 0.5, clipNorm: Float? = nil) throws -> Float {
     let loss = try SegmentationLoss(alpha: alpha)
-    optimizer.store.zeroGrad()
-    let logits = try model.forward(input)
-    let l = try loss(logits: logits, targets: targets)
-    _ = model.backward(l.grad)
-    if let c = clipNorm { optimizer.store.clipGradNorm(c) }
-    optimizer.step()
-    return l.loss
+    return try optimizationStep(model, optimizer, input: input, clipNorm: clipNorm) { try loss(logits: $0, targets: targets) }
 }

@@ -30,9 +30,17 @@ extension Tensor {
 @discardableResult
 public func classificationStep(_ model: Layer, _ optimizer: Optimizer, input: Tensor, labels: [Int],
                                loss: CrossEntropyLoss = CrossEntropyLoss(), clipNorm: Float? = nil) throws -> Float {
+    try optimizationStep(model, optimizer, input: input, clipNorm: clipNorm) { try loss(logits: $0, labels: labels) }
+}
+
+/// One step with any loss of the logits: zero gradients, forward, `loss`, backward, optional
+/// clipping by global norm, optimizer update.
+/// - Returns: the loss before the update.
+@discardableResult
+public func optimizationStep(_ model: Layer, _ optimizer: Optimizer, input: Tensor, clipNorm: Float? = nil,
+                             loss: (Tensor) throws -> LossResult) throws -> Float {
     optimizer.store.zeroGrad()
-    let logits = try model.forward(input)
-    let l = try loss(logits: logits, labels: labels)
+    let l = try loss(try model.forward(input))
     _ = model.backward(l.grad)
     if let c = clipNorm { optimizer.store.clipGradNorm(c) }
     optimizer.step()

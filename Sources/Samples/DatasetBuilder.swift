@@ -114,14 +114,7 @@ public enum DatasetBuilder {
             arrays["mask"] = DatasetManifest.ArrayEntry(file: "mask.npy", dtype: "uint8", shape: [n, s, s])
             arrays["features"] = DatasetManifest.ArrayEntry(file: "features.npy", dtype: "float32", shape: [n, T, 2 * C])
         }
-        var bySplit: [String: Int] = [:]
-        for name in SplitName.allCases { bySplit[name.rawValue] = splits.filter { $0 == name }.count }
-        let byClass = classes.classes.map { c -> DatasetManifest.ClassCount in
-            var k = [SplitName: Int]()
-            for (i, sp) in splits.enumerated() where indices[i] == c.index { k[sp, default: 0] += 1 }
-            let train = k[.train] ?? 0, val = k[.val] ?? 0, test = k[.test] ?? 0
-            return DatasetManifest.ClassCount(code: c.code, name: c.name, index: c.index, train: train, val: val, test: test, total: train + val + test)
-        }
+        let (bySplit, byClass) = counts(classes: classes, indices: indices, splits: splits)
         let byFold = settings.folds >= 2 ? (0..<settings.folds).map { f in folds.filter { $0 == f }.count } : []
         let manifest = DatasetManifest(
             format: DatasetManifest.formatTag, kind: kind, shape: [n, T, C, s, s], axes: "NTCHW",
@@ -140,6 +133,19 @@ public enum DatasetBuilder {
                 tool: tool))
         try write(String(decoding: try manifest.encoded(), as: UTF8.self) + "\n", to: folder.file(DatasetManifest.fileName))
         return manifest
+    }
+
+    /// Samples per split, and per class and split, for dataset.json.
+    static func counts(classes: ClassTable, indices: [Int], splits: [SplitName]) -> (bySplit: [String: Int], byClass: [DatasetManifest.ClassCount]) {
+        var bySplit: [String: Int] = [:]
+        for name in SplitName.allCases { bySplit[name.rawValue] = splits.filter { $0 == name }.count }
+        let byClass = classes.classes.map { c -> DatasetManifest.ClassCount in
+            var k = [SplitName: Int]()
+            for (i, sp) in splits.enumerated() where indices[i] == c.index { k[sp, default: 0] += 1 }
+            let train = k[.train] ?? 0, val = k[.val] ?? 0, test = k[.test] ?? 0
+            return DatasetManifest.ClassCount(code: c.code, name: c.name, index: c.index, train: train, val: val, test: test, total: train + val + test)
+        }
+        return (bySplit, byClass)
     }
 
     static func write(_ text: String, to path: String) throws {

@@ -110,20 +110,20 @@ public struct LineLabels {
     /// Seed 004 Fig. 8 does not give the structuring element: a square is the choice.
     public static func dilate(_ mask: [UInt8], width: Int, height: Int, radius r: Int) -> [UInt8] {
         guard r > 0 else { return mask }
-        var across = [UInt8](repeating: 0, count: mask.count)
-        for y in 0..<height {
-            for x in 0..<width {
+        let across = runningMax(mask, lines: height, length: width, lineStep: width, step: 1, radius: r)
+        return runningMax(across, lines: width, length: height, lineStep: 1, step: width, radius: r)
+    }
+
+    /// The maximum over ±r of each element along `lines` lines of `length` elements, line i
+    /// starting at i·lineStep with elements `step` apart.
+    private static func runningMax(_ v: [UInt8], lines: Int, length: Int, lineStep: Int, step: Int, radius r: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: v.count)
+        for line in 0..<lines {
+            let base = line * lineStep
+            for i in 0..<length {
                 var m: UInt8 = 0
-                for k in max(0, x - r)...min(width - 1, x + r) where mask[y * width + k] > m { m = mask[y * width + k] }
-                across[y * width + x] = m
-            }
-        }
-        var out = [UInt8](repeating: 0, count: mask.count)
-        for y in 0..<height {
-            for x in 0..<width {
-                var m: UInt8 = 0
-                for k in max(0, y - r)...min(height - 1, y + r) where across[k * width + x] > m { m = across[k * width + x] }
-                out[y * width + x] = m
+                for k in max(0, i - r)...min(length - 1, i + r) where v[base + k * step] > m { m = v[base + k * step] }
+                out[base + i * step] = m
             }
         }
         return out
@@ -209,14 +209,7 @@ extension DatasetBuilder {
             try write(SamplesCSV.text(records: records, classes: classes, splits: splitNames, folds: folds), to: folder.file("samples.csv"))
 
             let n = records.count
-            var bySplit: [String: Int] = [:]
-            for name in SplitName.allCases { bySplit[name.rawValue] = splitNames.filter { $0 == name }.count }
-            let byClass = classes.classes.map { c -> DatasetManifest.ClassCount in
-                var k = [SplitName: Int]()
-                for (i, sp) in splitNames.enumerated() where y[i] == c.index { k[sp, default: 0] += 1 }
-                let train = k[.train] ?? 0, val = k[.val] ?? 0, test = k[.test] ?? 0
-                return DatasetManifest.ClassCount(code: c.code, name: c.name, index: c.index, train: train, val: val, test: test, total: train + val + test)
-            }
+            let (bySplit, byClass) = counts(classes: classes, indices: y, splits: splitNames)
             let manifest = DatasetManifest(
                 format: DatasetManifest.formatTag, kind: "segments", shape: [n, T, C, s, s], axes: "NTCHW",
                 bands: cube.manifest.bands, times: timeIndex.map { allTimes[$0] }, classes: classes.classes,
