@@ -102,6 +102,68 @@ final class SegmentsTests: XCTestCase {
         }
     }
 
+    /// End to end on a cube of the sample archive: roads drawn in the cube's CRS, 32-pixel tiles;
+    /// x.npy equals the cube's GeoTIFF windows as gdal_translate cuts them, the masks equal
+    /// gdal_rasterize's with a numpy dilation, and `dataset info` reads the folder.
+    func testSampleArchiveCubeEndToEnd() throws {
+        let archive = try SampleArchiveFixture.path()
+        let tmp = try TempFolder("segments-sample")
+        let cube = tmp.file("cube")
+        let c = try SitscubeBinary.run(["cube", archive, "-o", cube, "--sensor", "landsat", "--from", "2000-01-01", "--to", "2001-12-31",
+                                        "--threads", "2"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let source = try CubeSource(folder: cube)
+        let grid = source.grid, t = grid.transform
+        func world(_ col: Double, _ row: Double) -> Point { Point(x: t.originX + col * t.pixelWidth, y: t.originY + row * t.pixelHeight) }
+        let roads = [Feature(id: 1, geometry: .lineString([world(3.5, 60.2), world(61.3, 4.7)]), attributes: [:]),
+                     Feature(id: 2, geometry: .multiLineString([[world(10.5, 0), world(10.5, 64)], [world(40, 50.5), world(64, 50.5)]]), attributes: [:])]
+        try VectorWriter.write(path: tmp.file("roads.gpkg"), format: .geoPackage, crs: grid.crs, layerName: "roads", fields: [], features: roads)
+        let out = tmp.file("ds")
+        let r = try SitscubeBinary.run(["segments", cube, "--labels", tmp.file("roads.gpkg"), "--dilate", "1", "--size", "32",
+                                        "--keep-nan", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let info = try SitscubeBinary.run(["dataset", "info", out])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssert(info.stdout.contains("segments"), info.stdout)
+
+        let T = source.timeCount, C = source.bandCount, W = grid.width, H = grid.height
+        let res = grid.resolution
+        let g = try Command.run("gdal_rasterize", ["-q", "-burn", "1", "-ot", "Byte", "-of", "ENVI",
+                                                  "-te", "\(t.originX - res.x)", "\(t.originY - Double(H + 1) * res.y)",
+                                                  "\(t.originX + Double(W + 1) * res.x)", "\(t.originY + res.y)",
+                                                  "-tr", "\(res.x)", "\(res.y)", tmp.file("roads.gpkg"), tmp.file("ref.bin")], allowFailure: true)
+        XCTAssertEqual(g.status, 0, g.stderr)
+        var planes: [String] = []
+        for (i, time) in source.manifest.times.enumerated() {
+            let p = tmp.file("t\(i).bin")
+            let tr = try Command.run("gdal_translate", ["-q", "-of", "ENVI", "-ot", "Float32", cube + "/" + time.file, p], allowFailure: true)
+            XCTAssertEqual(tr.status, 0, tr.stderr)
+            planes.append(p)
+        }
+        let script = """
+        import sys, numpy as np
+        out, ref, W, H, T, C = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
+        files = sys.argv[7:]
+        full = np.fromfile(ref, dtype=np.uint8).reshape(H + 2, W + 2)
+        dil = np.zeros_like(full)
+        for y in range(H + 2):
+            for x in range(W + 2):
+                dil[y, x] = full[max(0, y - 1):y + 2, max(0, x - 1):x + 2].max()
+        cube = np.stack([np.fromfile(f, dtype=np.float32).reshape(C, H, W) for f in files])  # ENVI BSQ
+        X, L, Y = np.load(out + '/x.npy'), np.load(out + '/labels.npy'), np.load(out + '/y.npy')
+        tiles = [(r, c) for r in range(0, H - 31, 32) for c in range(0, W - 31, 32)]
+        assert X.shape == (len(tiles), T, C, 32, 32), X.shape
+        for i, (r, c) in enumerate(tiles):
+            assert np.array_equal(X[i], cube[:, :, r:r + 32, c:c + 32], equal_nan=True), (r, c)
+            assert (L[i] == dil[r + 1:r + 33, c + 1:c + 33]).all(), (r, c)
+            assert Y[i] == int(L[i].any())
+        print('ok', len(tiles), int(L.sum()))
+        """
+        let p = try Command.python(script, [out, tmp.file("ref.bin"), "\(W)", "\(H)", "\(T)", "\(C)"] + planes)
+        XCTAssertEqual(p.status, 0, p.stderr + p.stdout)
+        XCTAssert(p.stdout.hasPrefix("ok 4"), p.stdout)
+    }
+
     /// The square dilation on a hand-drawn case: one pixel in a corner and one in the middle.
     func testDilationByHand() {
         var mask = [UInt8](repeating: 0, count: 5 * 4)
