@@ -122,7 +122,28 @@ struct StatsAccumulator {
             }
             start += count
         }
-        let (mean, std) = acc.result()
+        return acc.normalization(timeCount: T, bandCount: C, perDate: perDate)
+    }
+
+    /// Adds the values another accumulator of the same slots saw, as if they had been added
+    /// here (its sums moved from its shifts to ours).
+    mutating func merge(_ other: StatsAccumulator) {
+        for k in n.indices where other.n[k] > 0 {
+            guard n[k] > 0 else {
+                shift[k] = other.shift[k]; s1[k] = other.s1[k]; s2[k] = other.s2[k]; n[k] = other.n[k]
+                continue
+            }
+            let d = other.shift[k] - shift[k], m = Double(other.n[k])
+            s1[k] += other.s1[k] + m * d
+            s2[k] += other.s2[k] + 2 * d * other.s1[k] + m * d * d
+            n[k] += other.n[k]
+        }
+    }
+
+    /// The statistics as dataset.json stores them: slots are bands, or (date, band) when `perDate`.
+    func normalization(timeCount T: Int, bandCount C: Int, perDate: Bool) -> Normalization {
+        let (mean, std) = result()
+        let acc = self
         if perDate {
             return Normalization(scope: "date_band", mean: (0..<T).map { Array(mean[$0 * C..<($0 + 1) * C]) },
                                  std: (0..<T).map { Array(std[$0 * C..<($0 + 1) * C]) },

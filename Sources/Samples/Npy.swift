@@ -116,6 +116,8 @@ public final class NpyWriter {
     /// The shape of one row (everything after the first axis).
     public let rowShape: [Int]
     public private(set) var rows = 0
+    /// Bytes of a row begun by `append` and not yet complete (rows may arrive in pieces).
+    private var partialBytes = 0
     private let handle: FileHandle
     private let headerLength: Int
     private var buffer: [UInt8] = []
@@ -139,7 +141,8 @@ public final class NpyWriter {
         buffer += [UInt8](repeating: 0x20, count: headerLength)
     }
 
-    /// Appends rows given as a flat buffer of `count × rowElements` values.
+    /// Appends values continuing the rows written so far: whole rows, or a row in pieces
+    /// (a large row plane by plane keeps the buffer small).
     public func append<T: BitwiseCopyable>(_ values: UnsafeBufferPointer<T>) throws {
         guard MemoryLayout<T>.size == type.byteSize else {
             throw SamplesError.unwritable(path: path, "\(T.self) values cannot be written as \(type.descr)")
@@ -151,7 +154,9 @@ public final class NpyWriter {
         #else
         for i in stride(from: 0, to: raw.count, by: type.byteSize) { buffer.append(contentsOf: raw[i..<i + type.byteSize].reversed()) }
         #endif
-        rows += raw.count / rowBytes
+        partialBytes += raw.count
+        rows += partialBytes / rowBytes
+        partialBytes %= rowBytes
         if buffer.count >= Self.flushBytes { try flush() }
     }
 
@@ -161,6 +166,7 @@ public final class NpyWriter {
 
     /// Appends a copy of row `index` written earlier (oversampling repeats rows).
     public func appendCopy(ofRow index: Int) throws {
+        guard partialBytes == 0 else { throw SamplesError.unwritable(path: path, "a row is incomplete; cannot copy row \(index)") }
         guard index >= 0, index < rows else { return }
         try flush()
         try handle.seek(toOffset: UInt64(headerLength + index * rowBytes))
@@ -184,6 +190,7 @@ public final class NpyWriter {
 
     /// Writes what is buffered and the final header, and closes the file.
     public func finish() throws {
+        guard partialBytes == 0 else { throw SamplesError.unwritable(path: path, "the last row is incomplete (\(partialBytes) of \(rowBytes) bytes)") }
         try flush()
         let header = NpyHeader(type: type, shape: [rows] + rowShape).encoded(length: headerLength)
         do {

@@ -138,7 +138,8 @@ extension DatasetBuilder {
     }
 
     /// `sitscube segments` (seed 004 §III): size×size tiles over the cube every `stride` pixels,
-    /// with the rasterized, dilated line mask of each.
+    /// with the rasterized, dilated line mask of each. Tiles that would cross the cube's right or
+    /// bottom edge are not cut.
     ///
     /// Writes x.npy (N, T, C, S, S) raw Float32, labels.npy (N, S, S) UInt8 (1 on a dilated
     /// line), y.npy (N,) Int32 (1 when the tile holds a line pixel), samples.csv (x, y of
@@ -174,23 +175,35 @@ extension DatasetBuilder {
             let x = try NpyWriter(path: folder.file("x.npy"), type: .float32, rowShape: [T, C, s, s])
             let masks = try NpyWriter(path: folder.file("labels.npy"), type: .uint8, rowShape: [s, s])
             var records: [SampleRecord] = []
+            var tileStats: [StatsAccumulator] = []  // per kept tile, per band: merged over the train tiles
             var skipped = lines.skipped
-            var buffer: [Float] = [], tile = [Float](repeating: 0, count: T * C * s * s)
+            // Every date in cube order is the read buffer itself; a --times subset is copied out.
+            let everyDate = timeIndex == Array(allTimes.indices)
+            var buffer: [Float] = [], subset = [Float](repeating: 0, count: everyDate ? 0 : T * C * s * s)
             let total = rows.count * cols.count
             for (i, (row, col)) in rows.flatMap({ r in cols.map { (r, $0) } }).enumerated() {
                 let window = Window(col: col, row: row, width: s, height: s)
                 try cube.read(window: window, into: &buffer, threads: settings.threads)
-                for (t, source) in timeIndex.enumerated() {
-                    for c in 0..<C {
-                        let from = (source * C + c) * s * s, to = (t * C + c) * s * s
-                        for p in 0..<(s * s) { tile[to + p] = buffer[from + p] }
+                if !everyDate {
+                    for (t, source) in timeIndex.enumerated() {
+                        for c in 0..<C {
+                            let from = (source * C + c) * s * s, to = (t * C + c) * s * s
+                            for p in 0..<(s * s) { subset[to + p] = buffer[from + p] }
+                        }
                     }
                 }
+                let tile = everyDate ? buffer : subset  // shares storage, no copy
                 progress?("tiles", i + 1, total)
                 if !settings.keepNaN, tile.contains(where: \.isNaN) { skipped.add(.nan); continue }
                 let mask = try lines.mask(window, grid: grid, radius: settings.dilate)
-                try x.append(tile)
+                // Plane by plane, so the writer's buffer stays a few MB instead of a second tile.
+                try tile.withUnsafeBufferPointer { all in
+                    for plane in 0..<(T * C) { try x.append(UnsafeBufferPointer(rebasing: all[plane * s * s..<(plane + 1) * s * s])) }
+                }
                 try masks.append(mask)
+                var stats = StatsAccumulator(slots: C)
+                for plane in 0..<(T * C) { for p in 0..<(s * s) { stats.add(tile[plane * s * s + p], slot: plane % C) } }
+                tileStats.append(stats)
                 let centre = grid.center(col: col + s / 2, row: row + s / 2)
                 let (cx, cy) = s % 2 == 1 ? centre : (centre.x - grid.transform.pixelWidth / 2, centre.y - grid.transform.pixelHeight / 2)
                 records.append(SampleRecord(code: mask.contains(1) ? 1 : 0, x: cx, y: cy, row: row, col: col, group: "tile \(row) \(col)"))
@@ -203,8 +216,9 @@ extension DatasetBuilder {
             let y = records.map(\.code)
             let (splitNames, folds) = Splitter.assign(classes: y, groups: records.map(\.group), settings: splits)
             try NpyWriter.write(y.map { Int32($0) }, type: .int32, shape: [y.count], to: folder.file("y.npy"))
-            let normalization = try StatsAccumulator.compute(x: try NpyReader(path: folder.file("x.npy")), mask: nil,
-                                                             rows: splitNames.map { $0 == .train }, timeCount: T, bandCount: C, perDate: false)
+            var train = StatsAccumulator(slots: C)
+            for (i, split) in splitNames.enumerated() where split == .train { train.merge(tileStats[i]) }
+            let normalization = train.normalization(timeCount: T, bandCount: C, perDate: false)
             let classes = ClassTable(classes: [ClassInfo(code: 0, name: "background", index: 0), ClassInfo(code: 1, name: "road", index: 1)])
             try write(SamplesCSV.text(records: records, classes: classes, splits: splitNames, folds: folds), to: folder.file("samples.csv"))
 

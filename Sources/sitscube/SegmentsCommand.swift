@@ -7,7 +7,8 @@ struct SegmentsCommand: ParsableCommand {
         abstract: "Cut segmentation tiles with label masks from a cube.",
         discussion: """
             Rasterizes line labels (roads) onto the cube grid, dilates them by --dilate pixels
-            (a square of side 2N+1), and cuts size×size tiles every --stride pixels (seed 004).
+            (a square of side 2N+1), and cuts size×size tiles every --stride pixels (seed 004);
+            tiles that would cross the cube's right or bottom edge are not cut.
             Writes x.npy (N, T, C, S, S) raw values, labels.npy (N, S, S) UInt8 with 1 on the
             dilated lines, y.npy (N,) 1 when a tile holds any line pixel, samples.csv (x, y of
             the tile centre, row, col of its top-left pixel) and dataset.json (kind "segments",

@@ -164,6 +164,25 @@ final class SegmentsTests: XCTestCase {
         XCTAssert(p.stdout.hasPrefix("ok 4"), p.stdout)
     }
 
+    /// A row may be appended in pieces (segments write 512×512 tiles plane by plane); a file
+    /// left with half a row is refused at finish.
+    func testNpyRowsInPieces() throws {
+        let tmp = try TempFolder("npy-pieces")
+        let w = try NpyWriter(path: tmp.file("a.npy"), type: .float32, rowShape: [2, 3])
+        try w.append([Float](arrayLiteral: 0, 1, 2))
+        XCTAssertEqual(w.rows, 0)
+        try w.append([Float](arrayLiteral: 3, 4, 5, 6, 7, 8))
+        XCTAssertEqual(w.rows, 1)
+        try w.append([Float](arrayLiteral: 9, 10, 11))
+        try w.finish()
+        let r = try Command.python("import numpy as np, sys; a = np.load(sys.argv[1]); print(a.shape, a.ravel().tolist())", [tmp.file("a.npy")])
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "(2, 2, 3) [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]", r.stderr)
+        let half = try NpyWriter(path: tmp.file("b.npy"), type: .float32, rowShape: [2, 3])
+        try half.append([Float](arrayLiteral: 1, 2))
+        XCTAssertThrowsError(try half.finish()) { e in XCTAssert("\(e)".contains("incomplete"), "\(e)") }
+    }
+
     /// The square dilation on a hand-drawn case: one pixel in a corner and one in the middle.
     func testDilationByHand() {
         var mask = [UInt8](repeating: 0, count: 5 * 4)
