@@ -11,7 +11,9 @@ import NN
 ///   as §II-A's text says (Ronneberger's original has two).
 /// - A 1×1 convolution to lc channels and a softmax: the PMap.
 /// 'same' padding keeps the tile size (Fig. 2: 512 → 32 at the lowest of 5 levels),
-/// so H and W must be multiples of 2^(levels − 1).
+/// so H and W must be multiples of 2^(levels − 1). Choices: batch norm follows each 3×3
+/// convolution (not the transpose convolutions nor the 1×1 head), before the ReLU, with
+/// Keras's conventions (the paper used TensorFlow 1.13, §IV); Keras initialisation.
 final class UNet: Layer {
     let encoders: [Sequential]
     let pools: [MaxPool2D]
