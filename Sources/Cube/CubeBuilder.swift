@@ -103,7 +103,9 @@ public final class CubeBuilder {
     /// - Parameter progress: called after each block with (blocks done, blocks in all, pixels done).
     public func build(into folder: String, run: CubeRunOptions = CubeRunOptions(),
                       progress: (@Sendable (Int, Int, Int) -> Void)? = nil) throws -> Report {
-        let side = blockSize(for: run)
+        // Shards on machines with other core counts may have chosen another block side: take
+        // theirs, so their staged blocks fit (the side never changes the bytes).
+        let side = run.blockSize == nil ? (BlockStaging.stagedSide(cube: folder, digest: digest) ?? blockSize(for: run)) : blockSize(for: run)
         let blocks = grid.window.subdivided(tileWidth: side, tileHeight: side)
         let manifest = CubeManifest(
             grid: grid, bands: bandNames, windows: windows,

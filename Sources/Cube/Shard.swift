@@ -53,6 +53,15 @@ struct BlockStaging {
         folder = cube + "/.shards/\(digest)-\(side)"
     }
 
+    /// The block side of an existing staging area of this digest, if there is one.
+    static func stagedSide(cube: String, digest: String) -> Int? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cube + "/.shards")) ?? []
+        return names.sorted().compactMap { name -> Int? in
+            guard name.hasPrefix(digest + "-") else { return nil }
+            return Int(name.dropFirst(digest.count + 1))
+        }.first
+    }
+
     func path(_ block: Window) -> String { folder + "/block-\(block.col)-\(block.row)-\(block.width)x\(block.height).bin" }
 
     func has(_ block: Window) -> Bool { FileManager.default.fileExists(atPath: path(block)) }

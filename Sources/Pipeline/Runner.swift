@@ -67,10 +67,15 @@ public struct PipelineRunner {
         return try? JSONDecoder().decode(StageRecord.self, from: data)
     }
 
-    /// Digest of the command lines and the current fingerprints of the inputs.
+    /// Digest of the command lines, the current fingerprints of the inputs, and the records of
+    /// the stages before it: a stage that ran again makes every later stage run again, even
+    /// where the folder fingerprints (paths, sizes, manifests) happen to be equal.
     func inputsHash(_ stage: Stage) -> String {
         var text = stage.commands.map { $0.arguments.joined(separator: "\u{0}") + "\u{1}" + ($0.stdoutFile ?? "") }.joined(separator: "\n")
         for input in stage.inputs { text += "\n" + input + "=" + Fingerprint.of(input) }
+        for earlier in StageName.allCases.prefix(while: { $0 != stage.name }) {
+            if let r = record(of: earlier) { text += "\n" + earlier.rawValue + "@" + r.finished + "/" + r.inputsHash }
+        }
         return Fingerprint.text(text)
     }
 
@@ -122,7 +127,7 @@ public struct PipelineRunner {
             }
             let record = StageRecord(stage: stage.name, inputsHash: hash,
                                      products: Dictionary(uniqueKeysWithValues: stage.products.map { ($0, Fingerprint.of($0)) }),
-                                     seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()),
+                                     seconds: seconds, finished: Self.timestamp(),
                                      commands: stage.commands.map(\.arguments))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -130,6 +135,13 @@ public struct PipelineRunner {
             logger.info("stage \(stage.name.rawValue): done in \(String(format: "%.1f", seconds)) s")
         }
         return done
+    }
+
+    /// UTC time to the millisecond: two runs of a stage get different records.
+    static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
     }
 
     /// Runs one `sitscube` child; its progress and logs pass through to this terminal.

@@ -150,6 +150,7 @@ public enum PipelineSchema {
     public static let reducer = SettingKey("composite.reducer", .text(choices: nil), .text("median"), "median, mean, min, max or pNN.")
     public static let indicesBeforeComposite = SettingKey("composite.indices_before_composite", .flag, .flag(false), "Compute indices per scene and composite them.")
     public static let memory = SettingKey("composite.memory", .text(choices: nil), .text("1GiB"), "Memory for block buffers (512MiB, 1GiB…).")
+    public static let block = SettingKey("composite.block", .int(16...4096), nil, "Fixed block side in pixels (default: from memory); shards split the grid's blocks.")
 
     // MARK: fill
     public static let fillMethod = SettingKey("fill.method", .text(choices: ["linear", "none"]), .text("linear"), "Gap filling in time.")
@@ -200,7 +201,7 @@ public enum PipelineSchema {
         sensor, platforms, tiles, from, to, maxCloud, landCloud,
         gridLike, gridEPSG, gridResolution, gridExtent,
         maskBuffer, maskSnow, maskDark, maskSaturated, cloudConfidence, resampling,
-        windows, reducer, indicesBeforeComposite, memory,
+        windows, reducer, indicesBeforeComposite, memory, block,
         fillMethod, fillEnds,
         samplesKind, labels, field, nameField, groupField, size, pad, keepNaN, perPolygon, maxPerClass, split, folds, oversample, dilate,
         models, preset, epochs, batch, optimizer, lr, patience, trainFold, hp, cvFolds, evaluate, quickEpochs,

@@ -126,6 +126,7 @@ public struct StagePlanner: Sendable {
         if config.flag(S.maskSaturated) { a.append("--mask-saturated") }
         if let c = config.int(S.cloudConfidence) { a += ["--cloud-confidence", "\(c)"] }
         a += ["--resampling", config.text(S.resampling) ?? "bilinear", "--memory", config.text(S.memory) ?? "1GiB"]
+        if let b = config.int(S.block) { a += ["--block", "\(b)"] }
         if let shard { a += ["--shard", shard] }
         var inputs = [archive]
         if let like = config.text(S.gridLike) { inputs.append(like) }
