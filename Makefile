@@ -19,7 +19,7 @@ TEST_FLAGS  := $(BUILD_FLAGS) -Xswiftc -enable-testing
 BIN_DIR      = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 SITSCUBE     = $(BIN_DIR)/sitscube
 
-.PHONY: deps build test demo sample-data bench clean
+.PHONY: deps build test test-slurm demo sample-data bench clean
 
 deps:
 	@bash scripts/deps.sh
