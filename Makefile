@@ -33,6 +33,11 @@ test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
 
+# A real single-node Slurm (slurm-wlm + munge) runs a pipeline as shard arrays plus merges;
+# needs root. Kept out of `make test`.
+test-slurm: build
+	@bash scripts/test-slurm.sh "$(SITSCUBE)"
+
 sample-data: build
 	$(SITSCUBE) sample-data -o $(ARCHIVE)
 

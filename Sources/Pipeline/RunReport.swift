@@ -74,7 +74,8 @@ public struct RunReport {
             b.append(.heading("Dataset"))
             let shape = (dataset["shape"] as? [Any] ?? []).map { "\($0)" }.joined(separator: "×")
             var text = "\(dataset["kind"] ?? "?") dataset, x \(shape) (N×T×C×H×W)."
-            if let sizes = dataset["split_sizes"] ?? dataset["splits"] { text += " Splits: \(compact(sizes))." }
+            if let counts = dataset["counts"] { text += " Samples: \(compact(counts))." }
+            if let splits = dataset["splits"] { text += " Split settings: \(compact(splits))." }
             b.append(.paragraph(text))
             let classes = dataset["classes"] as? [[String: Any]] ?? []
             b.append(.table(["index", "code", "name"], classes.map { ["\($0["index"] ?? "")", "\($0["code"] ?? "")", "\($0["name"] ?? "")"] }))

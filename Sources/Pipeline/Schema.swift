@@ -39,7 +39,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .int(let v): return "\(v)"
         case .number(let v): return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
-        case .text(let v): return v.isEmpty || v.contains(":") || v.contains("#") ? "\"\(v)\"" : v
+        case .text(let v): return v.isEmpty || v.contains(where: { ":#,[]{}".contains($0) }) ? "\"\(v)\"" : v
         case .flag(let v): return v ? "true" : "false"
         case .texts(let v): return "[" + v.map { SettingValue.text($0).description }.joined(separator: ", ") + "]"
         case .numbers(let v): return "[" + v.map { SettingValue.number($0).description }.joined(separator: ", ") + "]"
