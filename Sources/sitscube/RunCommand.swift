@@ -50,7 +50,11 @@ struct RunCommand: ParsableCommand {
             }
             return
         }
-        try runner.run(stages, sharded: shardText != nil)
+        do { try runner.run(stages, sharded: shardText != nil) } catch {
+            // The report still shows what finished and the settings of the failed run.
+            if shardText == nil { try? RunReport(runner: runner).write() }
+            throw error
+        }
         guard shardText == nil else {
             print("shard \(shardText ?? "") done; run without --shard to merge")
             return
