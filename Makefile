@@ -19,7 +19,7 @@ TEST_FLAGS  := $(BUILD_FLAGS) -Xswiftc -enable-testing
 BIN_DIR      = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 SITSCUBE     = $(BIN_DIR)/sitscube
 
-.PHONY: deps build test demo sample-data bench clean
+.PHONY: deps build test test-slurm demo sample-data bench clean
 
 deps:
 	@bash scripts/deps.sh
@@ -32,6 +32,11 @@ build: deps
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
+
+# A real single-node Slurm (slurm-wlm + munge) runs a pipeline as shard arrays plus merges;
+# needs root. Kept out of `make test`.
+test-slurm: build
+	@bash scripts/test-slurm.sh "$(SITSCUBE)"
 
 sample-data: build
 	$(SITSCUBE) sample-data -o $(ARCHIVE)

@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "RandomForestTests", dependencies: ["Models"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Samples", "TestSupport"]),
         .testTarget(name: "PredictionTests", dependencies: ["Prediction", "Models", "NN", "Cube", "GeoIO", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Cube", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

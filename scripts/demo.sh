@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The default chain on the sample archive, as far as it is built: the FLU study design
-# (seed 000) on the synthetic Landsat archive.
+# `make demo`: the demo pipeline (pipelines/demo.yaml, after the FLU study, seed 000) on the
+# sample archive — scenes, cube, 9×9 patches, a small CNN-LSTM, its evaluation, and the map
+# of the forest-loss pixels — then where the map, quicklook and report are.
 set -euo pipefail
 sitscube="$1"; archive="$2"; out="$3"
-mkdir -p "$out"
 
-echo "== 1. scenes: what the archive holds"
-"$sitscube" scenes "$archive" --sensor landsat | tail -4
-
-echo "== 2. cube: Landsat 2000-2005, half-year medians, NDVI+NDMI, linear fill"
-"$sitscube" cube "$archive" --sensor landsat --from 2000-01-01 --to 2005-12-31 -o "$out/cube" 2>/dev/null
-ls "$out/cube"
+"$sitscube" run pipelines/demo.yaml \
+    --set "archive=$archive" \
+    --set "samples.labels=$archive/labels/points.geojson" \
+    --set "predict.mask=$archive/labels/forest_loss.tif" \
+    --set "workdir=$out"
 
 echo
-echo "demo: cube in $out/cube (open $out/cube/cube.vrt in QGIS; cube.json describes it)"
+echo "demo done:"
+[ -f "$out/map.tif" ] && echo "  map        $out/map.tif (class codes; open in QGIS)"
+[ -f "$out/map.png" ] && echo "  quicklook  $out/map.png (with its legend)"
+echo "  report     $out/report.html and $out/report.md"
+echo "  cube       $out/cube (cube.vrt for GIS viewers), dataset $out/dataset, model $out/models/cnn-lstm"

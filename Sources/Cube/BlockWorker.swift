@@ -106,6 +106,21 @@ final class BlockWorker {
         }
     }
 
+    /// Takes a block's values from a shard's staging area instead of computing them.
+    /// - Returns: the block's empty-pixel count, or nil when the block is not staged.
+    func loadStaged(_ block: Window, from staging: BlockStaging) -> Int? {
+        let n = block.pixelCount, steps = builder.windows.count
+        return staging.load(block, composite: &composite, compositeCount: steps * builder.bandNames.count * n,
+                            counts: &counts, countCount: steps * n)
+    }
+
+    /// Saves the block just computed to a shard's staging area.
+    func saveStaged(_ block: Window, to staging: BlockStaging, empty: Int) throws {
+        let n = block.pixelCount, steps = builder.windows.count
+        try staging.save(block, composite: composite[0..<(steps * builder.bandNames.count * n)],
+                         counts: counts[0..<(steps * n)], empty: empty)
+    }
+
     private func grow<T: Numeric>(_ buffer: inout [T], to count: Int) {
         if buffer.count < count { buffer = [T](repeating: 0, count: count) }
     }

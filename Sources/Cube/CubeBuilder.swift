@@ -13,6 +13,10 @@ public final class CubeBuilder {
         /// Pixels with no valid observation in any window (left NaN after filling).
         public let emptyPixels: Int
         public let upToDate: Bool
+        /// A shard's run: its blocks are staged, no cube file was written.
+        public var shardOnly = false
+        /// Blocks taken from shards' staging instead of computed.
+        public var stagedBlocks = 0
     }
 
     public let scenes: [Scene]
@@ -99,7 +103,9 @@ public final class CubeBuilder {
     /// - Parameter progress: called after each block with (blocks done, blocks in all, pixels done).
     public func build(into folder: String, run: CubeRunOptions = CubeRunOptions(),
                       progress: (@Sendable (Int, Int, Int) -> Void)? = nil) throws -> Report {
-        let side = blockSize(for: run)
+        // Shards on machines with other core counts may have chosen another block side: take
+        // theirs, so their staged blocks fit (the side never changes the bytes).
+        let side = run.blockSize == nil ? (BlockStaging.stagedSide(cube: folder, digest: digest) ?? blockSize(for: run)) : blockSize(for: run)
         let blocks = grid.window.subdivided(tileWidth: side, tileHeight: side)
         let manifest = CubeManifest(
             grid: grid, bands: bandNames, windows: windows,
@@ -110,6 +116,10 @@ public final class CubeBuilder {
         if let existing = try? CubeManifest.read(from: folder), existing == manifest,
            manifest.times.allSatisfy({ FileManager.default.fileExists(atPath: folder + "/" + $0.file) }) {
             return Report(manifest: existing, blockSize: side, blockCount: blocks.count, emptyPixels: 0, upToDate: true)
+        }
+        let staging = BlockStaging(cube: folder, digest: digest, side: side)
+        if let shard = run.shard {
+            return try buildShard(shard, blocks: blocks, staging: staging, manifest: manifest, side: side, run: run, progress: progress)
         }
         try AtomicOutput.prepareFolder(of: folder + "/counts/x")
         // An older manifest must not describe half-rewritten files.
@@ -133,11 +143,12 @@ public final class CubeBuilder {
 
         let workers = (0..<max(1, min(run.threads, blocks.count))).map { _ in BlockWorker(builder: self) }
         let lock = NSLock()
-        var done = 0, pixels = 0, empty = 0
+        var done = 0, pixels = 0, empty = 0, staged = 0
         try ParallelWork.run(count: blocks.count, threads: workers.count) { worker, job in
             let block = blocks[job]
             let state = workers[worker]
-            let emptyHere = try state.compute(block)
+            let stagedEmpty = state.loadStaged(block, from: staging)
+            let emptyHere = try stagedEmpty ?? state.compute(block)
             let n = block.pixelCount
             lock.lock()
             defer { lock.unlock() }
@@ -151,6 +162,7 @@ public final class CubeBuilder {
             done += 1
             pixels += n
             empty += emptyHere
+            if stagedEmpty != nil { staged += 1 }
             progress?(done, blocks.count, pixels)
         }
         // Finishing compresses each file; files are independent, so they finish in parallel.
@@ -159,7 +171,36 @@ public final class CubeBuilder {
 
         try CubeEditor.writeVRT(manifest, in: folder)
         try manifest.write(to: folder)
-        return Report(manifest: manifest, blockSize: side, blockCount: blocks.count, emptyPixels: empty, upToDate: false)
+        try? FileManager.default.removeItem(atPath: folder + "/.shards")
+        var report = Report(manifest: manifest, blockSize: side, blockCount: blocks.count, emptyPixels: empty, upToDate: false)
+        report.stagedBlocks = staged
+        return report
+    }
+
+    /// Computes one shard's blocks into the staging area, skipping blocks already staged (a
+    /// killed shard resumes). The cube's files are written by a later run without a shard.
+    private func buildShard(_ shard: Shard, blocks: [Window], staging: BlockStaging, manifest: CubeManifest, side: Int,
+                            run: CubeRunOptions, progress: (@Sendable (Int, Int, Int) -> Void)?) throws -> Report {
+        try AtomicOutput.prepareFolder(of: staging.folder + "/x")
+        let mine = Array(shard.range(of: blocks.count)).filter { !staging.has(blocks[$0]) }
+        let workers = (0..<max(1, min(run.threads, mine.count))).map { _ in BlockWorker(builder: self) }
+        let lock = NSLock()
+        var done = 0, pixels = 0, empty = 0
+        try ParallelWork.run(count: mine.count, threads: workers.count) { worker, job in
+            let block = blocks[mine[job]]
+            let state = workers[worker]
+            let emptyHere = try state.compute(block)
+            try state.saveStaged(block, to: staging, empty: emptyHere)
+            lock.lock()
+            defer { lock.unlock() }
+            done += 1
+            pixels += block.pixelCount
+            empty += emptyHere
+            progress?(done, mine.count, pixels)
+        }
+        var report = Report(manifest: manifest, blockSize: side, blockCount: mine.count, emptyPixels: empty, upToDate: false)
+        report.shardOnly = true
+        return report
     }
 }
 

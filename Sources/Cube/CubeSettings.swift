@@ -47,6 +47,9 @@ public struct CubeRunOptions: Sendable {
     /// A fixed block side in pixels; nil derives it from `memoryBytes`.
     public var blockSize: Int?
     public var threads: Int = ParallelWork.defaultThreads
+    /// Compute only this shard's blocks into the staging area; nil builds (assembles) the cube,
+    /// taking staged blocks as they are.
+    public var shard: Shard?
 
     public init() {}
 }

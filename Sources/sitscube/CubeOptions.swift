@@ -29,10 +29,14 @@ struct CubeBuildOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ParallelWork.defaultThreads
 
+    @Option(help: "Compute only shard I of N (0 ≤ I < N) of the grid's blocks into CUBE/.shards/ (resumable); a later run without --shard assembles the cube from the staged blocks.")
+    var shard: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let block, block < 1 { throw ValidationError("--block must be at least 1 pixel") }
         _ = try memoryBytes()
+        if let shard { _ = try Shard(parsing: shard) }
     }
 
     func memoryBytes() throws -> Int {
@@ -59,6 +63,7 @@ struct CubeBuildOptions: ParsableArguments {
         r.memoryBytes = try memoryBytes()
         r.blockSize = block
         r.threads = threads
+        r.shard = try shard.map { try Shard(parsing: $0) }
         return r
     }
 }
@@ -97,17 +102,21 @@ enum CubeRun {
         let side = builder.blockSize(for: run)
         Log.info("cube: \(builder.scenes.count) scenes, \(builder.windows.count) time steps, \(builder.bandNames.count) bands "
                  + "(\(builder.bandNames.joined(separator: ","))), grid \(grid.width)×\(grid.height), blocks of \(side)×\(side) on \(run.threads) threads")
-        let progress = Progress(total: grid.window.subdivided(tileWidth: side, tileHeight: side).count, unit: "blocks")
+        let blockCount = grid.window.subdivided(tileWidth: side, tileHeight: side).count
+        let progress = Progress(total: run.shard.map { $0.range(of: blockCount).count } ?? blockCount, unit: "blocks")
         let start = Date()
         let report = try builder.build(into: output, run: run) { _, _, pixels in
             let rate = Double(pixels) / max(Date().timeIntervalSince(start), 1e-3)
             progress.advance(note: String(format: "%.2f Mpx/s", rate / 1e6))
         }
         progress.finish()
-        if report.upToDate {
+        if report.shardOnly {
+            print("\(output): shard \(run.shard.map(String.init(describing:)) ?? "") staged \(report.blockCount) blocks; run without --shard to assemble the cube")
+        } else if report.upToDate {
             print("\(output): up to date (same scenes and settings)")
         } else {
             print("\(output): \(report.manifest.times.count) time steps × \(report.manifest.bands.count) bands"
+                  + (report.stagedBlocks > 0 ? ", \(report.stagedBlocks) of \(report.blockCount) blocks from shards" : "")
                   + (report.emptyPixels > 0 ? ", \(report.emptyPixels) pixels without any valid observation" : ""))
         }
     }

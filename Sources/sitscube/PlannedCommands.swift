@@ -39,24 +39,3 @@ struct PredictCommand: PlannedCommand {
     static let issue = "predictor"
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
-
-struct PipelineCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pipeline", abstract: "Print a pipeline template or check a pipeline file.")
-    static let issue = "pipelines"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct RunCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run a pipeline file, resuming what is already done.")
-    static let issue = "pipelines"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct SlurmCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "slurm", abstract: "Write (and optionally submit) Slurm scripts for a sharded pipeline.")
-    static let issue = "pipelines"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}

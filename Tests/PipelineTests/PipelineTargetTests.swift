@@ -1,6 +1,0 @@
-import XCTest
-@testable import Pipeline
-
-final class PipelineTargetTests: XCTestCase {
-    func testTargetBuilds() { XCTAssertNotNil(PipelineTarget.self) }
-}
