@@ -40,13 +40,6 @@ struct EvaluateCommand: PlannedCommand {
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
-struct PredictCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "predict", abstract: "Classify a cube wall to wall into a map GeoTIFF.")
-    static let issue = "predictor"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct PipelineCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline", abstract: "Print a pipeline template or check a pipeline file.")
