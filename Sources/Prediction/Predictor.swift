@@ -32,7 +32,10 @@ public final class Predictor {
         try options.validate()
         self.options = options
         let modelURL = URL(fileURLWithPath: options.model)
-        let (model, card, _) = try TrainedModel.read(from: modelURL)
+        let model: TrainedModel, card: ModelCard
+        do { (model, card, _) = try TrainedModel.read(from: modelURL) } catch let ModelError.badModelFile(message) {
+            throw PredictionError.unsupportedModel("\(options.model): \(message); predict needs a model with its card (bands, times, classes, normalization), as `sitscube train` writes")
+        }
         self.card = card
         let manifest = try CubeManifest.read(from: options.cube)
         try ModelCheck.compatible(card: card, cubeBands: manifest.bands, cubeTimes: manifest.times.map(\.label))

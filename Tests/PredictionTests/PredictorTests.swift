@@ -184,7 +184,7 @@ final class PredictorTests: XCTestCase {
         let bare = try ModelRegistry.build("tempcnn", input: InputShape(t: 3, c: 3, h: 1, w: 1), classes: 3)
         try bare.save(to: URL(fileURLWithPath: dir.file("bare.safetensors")))
         o.model = dir.file("bare.safetensors")
-        XCTAssertThrowsError(try Predictor(options: o)) { XCTAssert("\($0)".contains("metadata lacks"), "\($0)") }
+        XCTAssertThrowsError(try Predictor(options: o)) { XCTAssert("\($0)".contains("bare.safetensors") && "\($0)".contains("needs a model with its card"), "\($0)") }
         // Bad options.
         o.model = dir.file("pixel.safetensors")
         o.tileSize = 0
