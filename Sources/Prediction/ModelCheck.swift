@@ -33,7 +33,7 @@ enum ModelCheck {
     /// The network's input must agree with the card, and the model must read raster pixels or patches.
     static func usable(network: Network, card: ModelCard) throws {
         guard network.source != .features else {
-            throw PredictionError.unsupportedModel("model '\(network.name)' reads parcel statistics (features); it predicts parcels with --parcels, not a raster")
+            throw PredictionError.unsupportedModel("model '\(network.name)' reads per-date parcel statistics (features.npy); predict classifies pixels or patches of the cube (also for --parcels, by majority), so this model cannot be used here")
         }
         guard network.task == .classification else {
             throw PredictionError.unsupportedModel("model '\(network.name)' is a segmentation model; raster prediction with overlapping windows is not built yet")

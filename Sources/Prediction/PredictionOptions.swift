@@ -24,6 +24,9 @@ public struct PredictionOptions: Sendable {
     public var threads: Int = ParallelWork.defaultThreads
     /// Budget for the tile buffers and the batch; the tile shrinks to fit.
     public var memoryBytes: Int = 1 << 30
+    /// Polygons (any OGR format): predict one class per polygon into `output` (a GeoPackage)
+    /// instead of a map.
+    public var parcels: String?
     /// Process only one group of tiles into the staging folder and stop (no map is assembled).
     public var shard: Shard?
 

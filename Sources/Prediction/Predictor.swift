@@ -103,6 +103,12 @@ public final class Predictor {
     /// a shard — assembles the map and the optional outputs and removes the staging folder.
     @discardableResult
     public func run(progress: ((PredictionProgress) -> Void)? = nil) throws -> PredictionSummary {
+        if let parcels = options.parcels {
+            guard options.shard == nil, options.probabilities == nil, options.confidence == nil, options.quicklook == nil else {
+                throw PredictionError.invalidOption("--parcels writes one GeoPackage; it does not take --shard, --probabilities, --confidence or --quicklook")
+            }
+            return try ParcelPrediction(predictor: self, parcels: parcels).run(progress: progress)
+        }
         let clock = Date()
         let store = try TileStore(folder: options.partsFolder, signature: signature)
         let mine = tiles.indices.filter { options.shard?.owns(tile: $0) ?? true }
@@ -132,28 +138,13 @@ public final class Predictor {
 
     /// Classifies one tile: map values, then optional probability and confidence bytes.
     private func predict(tile: Window, probabilities: inout [Float]) throws -> (Data, Int) {
-        try reader.read(tile)
         var maskValues: [Double] = []
         if let mask { try mask.read(band: 1, window: tile, into: &maskValues) }
-        let r = classifier.radius
-        var pixels: [(row: Int, col: Int)] = []
-        pixels.reserveCapacity(tile.pixelCount)
-        for y in 0..<tile.height {
-            let row = tile.row + y
-            if policy == .skip && r > 0 && (row < r || row + r >= grid.height) { continue }
-            for x in 0..<tile.width {
-                let col = tile.col + x
-                if policy == .skip && r > 0 && (col < r || col + r >= grid.width) { continue }
-                if mask != nil {
-                    let m = maskValues[y * tile.width + x]
-                    if m == 0 || m.isNaN || m == maskNoData { continue }
-                }
-                if reader.hasFullSeries(row: y, col: x) { pixels.append((y, x)) }
-            }
+        let pixels = try classify(tile: tile, probabilities: &probabilities) { y, x in
+            guard mask != nil else { return true }
+            let m = maskValues[y * tile.width + x]
+            return !(m == 0 || m.isNaN || m == maskNoData)
         }
-        reader.zeroNaN()
-        try classifier.probabilities(tile: reader, pixels: pixels, into: &probabilities)
-
         let n = tile.pixelCount, k = card.classes.count
         var codes = [UInt16](repeating: legend.noData, count: n)
         let wantP = options.probabilities != nil, wantC = options.confidence != nil
@@ -180,6 +171,28 @@ public final class Predictor {
         data.append(contentsOf: percent)
         data.append(contentsOf: confidence)
         return (data, pixels.count)
+    }
+
+    /// Reads a tile and classifies the pixels that `accept` (tile row, col) lets through and
+    /// that have a full series and, with border 'skip', a patch inside the cube.
+    /// - Returns: the pixels, in row order; `probabilities` holds pixels × classes.
+    func classify(tile: Window, probabilities: inout [Float], accept: (Int, Int) -> Bool) throws -> [(row: Int, col: Int)] {
+        try reader.read(tile)
+        let r = classifier.radius
+        var pixels: [(row: Int, col: Int)] = []
+        pixels.reserveCapacity(tile.pixelCount)
+        for y in 0..<tile.height {
+            let row = tile.row + y
+            if policy == .skip && r > 0 && (row < r || row + r >= grid.height) { continue }
+            for x in 0..<tile.width {
+                let col = tile.col + x
+                if policy == .skip && r > 0 && (col < r || col + r >= grid.width) { continue }
+                if accept(y, x) && reader.hasFullSeries(row: y, col: x) { pixels.append((y, x)) }
+            }
+        }
+        reader.zeroNaN()
+        try classifier.probabilities(tile: reader, pixels: pixels, into: &probabilities)
+        return pixels
     }
 
     static func percent(_ p: Float) -> UInt8 { UInt8(max(0, min(100, (p * 100).rounded()))) }

@@ -27,6 +27,11 @@ struct PredictCommand: ParsableCommand {
             leaves them in MAP.tif.parts/ and stops without writing the map; run N shards (for
             example as a Slurm array, I = 1…N), then the same command without --shard: it finds
             every tile done and only assembles the map.
+
+            Parcels: with --parcels FILE -o OUT.gpkg the model classifies the pixels whose centre
+            lies in each polygon, and the polygon gets their majority class (code, class name, pixel
+            count and the mean probability of each class, p_NAME). Models on per-date parcel
+            statistics (gru-stats) are not supported by predict.
             """)
 
     @Argument(help: "Model file (model.safetensors).")
@@ -62,6 +67,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Memory for the tile buffers and the batch, e.g. 512MiB, 1GiB; the tile shrinks to fit.")
     var memory: String = "1GiB"
 
+    @Option(help: "Polygons (GeoPackage, GeoJSON, Shapefile …): write one class per polygon to -o OUT.gpkg (majority of its pixels) instead of a map.")
+    var parcels: String?
+
     @Option(help: "Do only shard I of N (1-based), e.g. 2/8, into MAP.tif.parts/ and stop without writing the map.")
     var shard: String?
 
@@ -78,6 +86,7 @@ struct PredictCommand: ParsableCommand {
         options.batchSize = batch
         options.threads = threads
         options.memoryBytes = bytes
+        options.parcels = parcels
         options.shard = try shard.map { try PredictionOptions.Shard(parsing: $0) }
         let predictor = try Predictor(options: options)
         Log.info("predict: \(predictor.tiles.count) tiles of \(predictor.tileSize) px" + (options.shard.map { ", shard \($0.index)/\($0.count)" } ?? ""))
@@ -92,7 +101,9 @@ struct PredictCommand: ParsableCommand {
             bar?.advance(note: String(format: "%.0f px/s", rate))
         }
         bar?.finish()
-        if summary.assembled {
+        if parcels != nil {
+            print("wrote \(output): parcels classified from \(summary.pixelsPredicted) pixels, \(String(format: "%.1f", summary.seconds)) s")
+        } else if summary.assembled {
             print("wrote \(output): \(summary.pixelsPredicted) pixels predicted in \(summary.tiles - summary.tilesResumed) tiles (\(summary.tilesResumed) resumed), \(String(format: "%.1f", summary.seconds)) s")
         } else {
             print("shard \(options.shard?.index ?? 0)/\(options.shard?.count ?? 0) done: \(summary.tiles) tiles in \(options.partsFolder); run without --shard to assemble the map")

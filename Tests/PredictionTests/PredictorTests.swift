@@ -179,7 +179,7 @@ final class PredictorTests: XCTestCase {
         try gru.save(to: URL(fileURLWithPath: dir.file("gru.safetensors")), metadata: F.card().metadata())
         try F.writeCube(dir.file("ok"), width: 8, height: 8)
         var o = PredictionOptions(model: dir.file("gru.safetensors"), cube: dir.file("ok"), output: dir.file("m.tif"))
-        XCTAssertThrowsError(try Predictor(options: o)) { XCTAssert("\($0)".contains("--parcels"), "\($0)") }
+        XCTAssertThrowsError(try Predictor(options: o)) { XCTAssert("\($0)".contains("per-date parcel statistics"), "\($0)") }
         // A model without a card.
         let bare = try ModelRegistry.build("tempcnn", input: InputShape(t: 3, c: 3, h: 1, w: 1), classes: 3)
         try bare.save(to: URL(fileURLWithPath: dir.file("bare.safetensors")))
