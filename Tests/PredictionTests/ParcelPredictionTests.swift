@@ -12,8 +12,9 @@ final class ParcelPredictionTests: XCTestCase {
         let dir = try TempFolder("predict-parcels")
         try F.writeCube(dir.file("cube"), width: 40, height: 30)
         try F.pixelModel(dir.file("pixel.safetensors"))
-        // Rectangles on pixel edges (cols c0..<c1, rows r0..<r1); the last lies outside the cube.
-        let boxes = [(2, 10, 3, 8), (20, 30, 10, 25), (0, 40, 0, 30), (100, 110, 100, 110)]
+        // Rectangles on pixel edges (cols c0..<c1, rows r0..<r1): one holds a NaN pixel, one crosses
+        // tile borders, one crosses the cube's edge and the last lies outside the cube.
+        let boxes = [(2, 10, 3, 8), (12, 35, 10, 25), (36, 45, 26, 35), (100, 110, 100, 110)]
         func ring(_ b: (Int, Int, Int, Int)) -> String {
             let x0 = 500_000 + 30 * b.0, x1 = 500_000 + 30 * b.1, y0 = 4_000_000 - 30 * b.2, y1 = 4_000_000 - 30 * b.3
             return "[[\(x0),\(y0)],[\(x1),\(y0)],[\(x1),\(y1)],[\(x0),\(y1)],[\(x0),\(y0)]]"
@@ -37,7 +38,7 @@ final class ParcelPredictionTests: XCTestCase {
         let names = ["forest": 1, "water": 4, "crop": 7]
         for (i, b) in boxes.enumerated() {
             var counts: [UInt16: Int] = [:]
-            for r in b.2..<min(b.3, 30) { for c in b.0..<min(b.1, 40) where map[r * 40 + c] != 255 { counts[map[r * 40 + c], default: 0] += 1 } }
+            for r in min(b.2, 30)..<min(b.3, 30) { for c in min(b.0, 40)..<min(b.1, 40) where map[r * 40 + c] != 255 { counts[map[r * 40 + c], default: 0] += 1 } }
             let pixels = counts.values.reduce(0, +)
             XCTAssertEqual(rows[i]["pixels"] as? Int, pixels, "parcel \(i)")
             if pixels == 0 {
