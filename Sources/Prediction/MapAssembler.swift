@@ -23,7 +23,7 @@ struct MapAssembler {
         var bytes: [UInt8] = []
         for (index, tile) in predictor.tiles.enumerated() {
             let n = tile.pixelCount
-            let data = try store.read(tile: index, bytes: predictorTileBytes(tile))
+            let data = try store.read(tile: index, bytes: predictor.tileBytes(tile))
             codes = [UInt16](repeating: 0, count: n)
             data.withUnsafeBytes { raw in
                 for i in 0..<n { codes[i] = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
@@ -64,10 +64,5 @@ struct MapAssembler {
             try confidence.setBandNames(["max_probability", "margin"])
             try confidence.finish()
         }
-    }
-
-    private func predictorTileBytes(_ w: Window) -> Int {
-        let n = w.pixelCount, o = predictor.options
-        return 2 * n + (o.probabilities == nil ? 0 : n * predictor.card.classes.count) + (o.confidence == nil ? 0 : 2 * n)
     }
 }

@@ -19,23 +19,17 @@ struct ParcelPrediction {
         var votes = [Int](repeating: 0, count: layer.features.count * k)
         var sums = [Double](repeating: 0, count: layer.features.count * k)
         var pixelsOf = [Int](repeating: 0, count: layer.features.count)
-        var mask: WarpedRaster?
-        if let m = options.mask { mask = try WarpedRaster(path: m, grid: predictor.grid, options: WarpOptions(resampling: .nearest)) }
-        let maskNoData = try mask?.noData(band: 1)
         var state = PredictionProgress(tilesTotal: predictor.tiles.count, tilesDone: 0, pixelsPredicted: 0, tilesResumed: 0)
-        var probabilities: [Float] = [], maskValues: [Double] = []
+        var probabilities: [Float] = []
         for tile in predictor.tiles {
             let ids = try Rasterizer.rasterize(shapes.map(\.geometry), values: shapes.map { Double($0.index + 1) },
                                                crs: layer.crs.isEmpty ? nil : layer.crs, onto: predictor.grid.subgrid(tile),
                                                background: 0, as: Int32.self)
             if ids.contains(where: { $0 > 0 }) {
-                if let mask { try mask.read(band: 1, window: tile, into: &maskValues) }
+                let inMask = try predictor.maskFilter(tile)
                 let pixels = try predictor.classify(tile: tile, probabilities: &probabilities) { y, x in
                     let i = y * tile.width + x
-                    guard ids[i] > 0 else { return false }
-                    guard mask != nil else { return true }
-                    let m = maskValues[i]
-                    return !(m == 0 || m.isNaN || m == maskNoData)
+                    return ids[i] > 0 && inMask(i)
                 }
                 for (j, (y, x)) in pixels.enumerated() {
                     let parcel = Int(ids[y * tile.width + x]) - 1

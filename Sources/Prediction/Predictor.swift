@@ -94,7 +94,7 @@ public final class Predictor {
     }
 
     /// Bytes of one staged tile.
-    private func tileBytes(_ w: Window) -> Int {
+    func tileBytes(_ w: Window) -> Int {
         let n = w.pixelCount
         return 2 * n + (options.probabilities == nil ? 0 : n * card.classes.count) + (options.confidence == nil ? 0 : 2 * n)
     }
@@ -138,13 +138,8 @@ public final class Predictor {
 
     /// Classifies one tile: map values, then optional probability and confidence bytes.
     private func predict(tile: Window, probabilities: inout [Float]) throws -> (Data, Int) {
-        var maskValues: [Double] = []
-        if let mask { try mask.read(band: 1, window: tile, into: &maskValues) }
-        let pixels = try classify(tile: tile, probabilities: &probabilities) { y, x in
-            guard mask != nil else { return true }
-            let m = maskValues[y * tile.width + x]
-            return !(m == 0 || m.isNaN || m == maskNoData)
-        }
+        let inMask = try maskFilter(tile)
+        let pixels = try classify(tile: tile, probabilities: &probabilities) { y, x in inMask(y * tile.width + x) }
         let n = tile.pixelCount, k = card.classes.count
         var codes = [UInt16](repeating: legend.noData, count: n)
         let wantP = options.probabilities != nil, wantC = options.confidence != nil
@@ -171,6 +166,17 @@ public final class Predictor {
         data.append(contentsOf: percent)
         data.append(contentsOf: confidence)
         return (data, pixels.count)
+    }
+
+    /// Whether each pixel of `tile` (row-major index) lies where the mask is non-zero (all, without a mask).
+    func maskFilter(_ tile: Window) throws -> (Int) -> Bool {
+        guard let mask else { return { _ in true } }
+        let values: [Double] = try mask.read(band: 1, window: tile)
+        let noData = maskNoData
+        return { i in
+            let m = values[i]
+            return !(m == 0 || m.isNaN || m == noData)
+        }
     }
 
     /// Reads a tile and classifies the pixels that `accept` (tile row, col) lets through and
