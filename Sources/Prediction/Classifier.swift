@@ -35,7 +35,8 @@ final class Classifier {
             kind = .network(net)
             patch = net.inputShape.h
             onlyCentre = net.source == .centrePixel
-            radius = onlyCentre ? 0 : patch / 2
+            // Segmentation windows are read by the WindowBlender; the tile itself needs no halo.
+            radius = onlyCentre || net.task == .segmentation ? 0 : patch / 2
             self.batchSize = batchSize
         case let .forest(forest):
             try ModelCheck.usable(forest: forest, card: card)
@@ -55,7 +56,10 @@ final class Classifier {
     }
 
     /// Bytes of the batch buffers.
-    var batchBytes: Int { batchSize * times * bands * patch * patch * 4 + batchSize * classes * 8 }
+    var batchBytes: Int {
+        if case let .network(net) = kind, net.task == .segmentation { return 2 * times * bands * patch * patch * 4 + patch * patch * classes * 8 }
+        return batchSize * times * bands * patch * patch * 4 + batchSize * classes * 8
+    }
 
     /// Probabilities (pixels × classes, row-major) for `pixels` (tile row, col) read from `tile`.
     func probabilities(tile: TileReader, pixels: [(row: Int, col: Int)], into out: inout [Float]) throws {

@@ -35,9 +35,6 @@ enum ModelCheck {
         guard network.source != .features else {
             throw PredictionError.unsupportedModel("model '\(network.name)' reads per-date parcel statistics (features.npy); predict classifies pixels or patches of the cube (also for --parcels, by majority), so this model cannot be used here")
         }
-        guard network.task == .classification else {
-            throw PredictionError.unsupportedModel("model '\(network.name)' is a segmentation model; raster prediction with overlapping windows is not built yet")
-        }
         let s = network.inputShape
         guard s.t == card.times.count, s.c == card.bands.count else {
             throw PredictionError.mismatch("model '\(network.name)' reads \(s.t) times × \(s.c) bands but its card lists \(card.times.count) times and \(card.bands.count) bands")
@@ -45,7 +42,7 @@ enum ModelCheck {
         guard network.classes == card.classes.count else {
             throw PredictionError.mismatch("model '\(network.name)' has \(network.classes) outputs but its card lists \(card.classes.count) classes")
         }
-        if network.source == .patch {
+        if network.source == .patch && network.task == .classification {
             guard s.h == s.w, s.h % 2 == 1 else {
                 throw PredictionError.unsupportedModel("model '\(network.name)' reads \(s.h)×\(s.w) patches; prediction needs an odd square patch")
             }

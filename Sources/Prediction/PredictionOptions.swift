@@ -22,6 +22,8 @@ public struct PredictionOptions: Sendable {
     /// Samples per forward pass.
     public var batchSize: Int = 256
     public var threads: Int = ParallelWork.defaultThreads
+    /// Overlap of segmentation windows in pixels (default: a quarter of the model's window).
+    public var overlap: Int?
     /// Budget for the tile buffers and the batch; the tile shrinks to fit.
     public var memoryBytes: Int = 1 << 30
     /// Polygons (any OGR format): predict one class per polygon into `output` (a GeoPackage)

@@ -24,6 +24,7 @@ public final class Predictor {
     /// Tile side actually used (the requested one, shrunk to fit the memory budget).
     public let tileSize: Int
     public let tiles: [Window]
+    private let blender: WindowBlender?
     private let mask: WarpedRaster?
     private let maskNoData: Double?
     private let signature: [String: String]
@@ -45,6 +46,11 @@ public final class Predictor {
         self.policy = policy
         classifier = try Classifier(model: model, card: card, batchSize: options.batchSize, threads: options.threads)
         legend = try ClassLegend(card: card)
+        if case let .network(net) = model, net.task == .segmentation {
+            blender = try WindowBlender(net: net, overlap: options.overlap, threads: options.threads, cubeFolder: options.cube, manifest: manifest, card: card, policy: policy)
+        } else {
+            blender = nil
+        }
         reader = try TileReader(cubeFolder: options.cube, manifest: manifest, card: card, radius: classifier.radius, policy: policy)
         let grid = manifest.gridValue
         self.grid = grid
@@ -88,6 +94,7 @@ public final class Predictor {
             "mask": try options.mask.map(digest) ?? "none",
             "tile": "\(tile)",
             "batch": "\(options.batchSize)",
+            "overlap": options.overlap.map(String.init) ?? "default",
             "probabilities": options.probabilities == nil ? "no" : "yes",
             "confidence": options.confidence == nil ? "no" : "yes",
         ]
@@ -196,8 +203,12 @@ public final class Predictor {
                 if accept(y, x) && reader.hasFullSeries(row: y, col: x) { pixels.append((y, x)) }
             }
         }
-        reader.zeroNaN()
-        try classifier.probabilities(tile: reader, pixels: pixels, into: &probabilities)
+        if let blender {
+            try blender.probabilities(tile: tile, pixels: pixels, into: &probabilities)
+        } else {
+            reader.zeroNaN()
+            try classifier.probabilities(tile: reader, pixels: pixels, into: &probabilities)
+        }
         return pixels
     }
 

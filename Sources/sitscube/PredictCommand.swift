@@ -21,6 +21,10 @@ struct PredictCommand: ParsableCommand {
             classes) with a nodata value no class uses, a colour table, category names and mode
             overviews.
 
+            Segmentation models (per-pixel output, e.g. cnn2d-stack) run windows of their input size
+            that overlap by --overlap pixels (default a quarter of the window; seed 004 used 2048 with
+            512) and are blended with weights that fall towards each window's edges.
+
             Resume and shards: finished tiles are kept in MAP.tif.parts/ until the map is written.
             A killed run, started again with the same arguments, continues from there. With
             --shard I/N a run does only the tiles k (0-based, row by row) with k mod N = I − 1,
@@ -61,6 +65,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Samples per forward pass.")
     var batch: Int = 256
 
+    @Option(help: "Overlap in pixels of the windows of a segmentation model (default: a quarter of its window).")
+    var overlap: Int?
+
     @Option(help: "Threads for inference (default: all cores).")
     var threads: Int = ParallelWork.defaultThreads
 
@@ -85,6 +92,7 @@ struct PredictCommand: ParsableCommand {
         options.tileSize = tile
         options.batchSize = batch
         options.threads = threads
+        options.overlap = overlap
         options.memoryBytes = bytes
         options.parcels = parcels
         options.shard = try shard.map { try PredictionOptions.Shard(parsing: $0) }

@@ -63,20 +63,74 @@ enum PredictionFixture {
                          normalization: .init(scope: "band", mean: [mean], std: [std]), border: border, datasetKind: "patches")
     }
 
-    /// A small patch model (cnn2d, 9×9) with random weights.
+    /// The class a pixel is trained towards: a rule on its own values, so that maps hold every class.
+    static func label(row: Int, col: Int) -> Int {
+        value(t: 0, c: 0, row: row, col: col) > 300 ? 0 : (value(t: 2, c: 2, row: row, col: col) > 500 ? 1 : 2)
+    }
+
+    /// A size×size window (T, C, size, size) with its top-left at (top, left), normalised with the
+    /// card, mirrored at the border (NumPy 'reflect'), NaN as 0 — assembled here without the predictor.
+    static func window(top: Int, left: Int, size: Int, width: Int, height: Int) -> [Float] {
+        func mirror(_ i: Int, _ n: Int) -> Int { i < 0 ? -i : (i >= n ? 2 * (n - 1) - i : i) }
+        let norm = card().normalization
+        var x = [Float]()
+        for t in 0..<times.count {
+            for c in 0..<bands.count {
+                let s = norm.statistics(time: t, band: c)
+                for dy in 0..<size {
+                    for dx in 0..<size {
+                        let r = mirror(top + dy, height), k = mirror(left + dx, width)
+                        let isNaN = t == 1 && c == 0 && nanPixels.contains { $0.row == r && $0.col == k }
+                        x.append(isNaN ? 0 : (value(t: t, c: c, row: r, col: k) - Float(s.mean)) / Float(s.std))
+                    }
+                }
+            }
+        }
+        return x
+    }
+
+    /// A few Adam steps towards ``label(row:col:)`` so that the model's maps hold several classes
+    /// (random weights tend to give one class everywhere, which would make map comparisons weak).
+    static func trainBriefly(_ net: Network, size: Int, width: Int = 40, height: Int = 30, steps: Int = 25) throws {
+        let segmentation = net.task == .segmentation
+        var x = [Float](), y = [Int]()
+        var n = 0
+        for row in Swift.stride(from: 0, to: height, by: segmentation ? 6 : 3) {
+            for col in Swift.stride(from: 0, to: width, by: segmentation ? 6 : 3) {
+                let top = segmentation ? min(row, max(0, height - size)) : row - size / 2
+                let left = segmentation ? min(col, max(0, width - size)) : col - size / 2
+                x += window(top: top, left: left, size: size, width: width, height: height)
+                if segmentation {
+                    for dy in 0..<size { for dx in 0..<size { y.append(label(row: min(top + dy, height - 1), col: min(left + dx, width - 1))) } }
+                } else {
+                    y.append(label(row: row, col: col))
+                }
+                n += 1
+            }
+        }
+        let input = try Tensor(shape: [n, times.count, bands.count, size, size], scalars: x)
+        let optimizer = Adam(ParameterStore(net), learningRate: 0.01)
+        net.setTraining(true)
+        for _ in 0..<steps { _ = try classificationStep(net, optimizer, input: input, labels: y) }
+        net.setTraining(false)
+    }
+
+    /// A small patch model (cnn2d, 9×9), briefly trained.
     @discardableResult
     static func patchModel(_ path: String, border: String = "reflect") throws -> Network {
         let net = try ModelRegistry.build("cnn2d", input: InputShape(t: times.count, c: bands.count, h: 9, w: 9), classes: classes.count,
                                           hyperparameters: ["filters": "4,4,4,4,8,8", "dense": "16,16"], seed: 3)
+        try trainBriefly(net, size: 9)
         try net.save(to: URL(fileURLWithPath: path), metadata: card(border: border).metadata())
         return net
     }
 
-    /// A small pixel model (tempcnn, 1×1) with random weights.
+    /// A small pixel model (tempcnn, 1×1), briefly trained.
     @discardableResult
     static func pixelModel(_ path: String) throws -> Network {
         let net = try ModelRegistry.build("tempcnn", input: InputShape(t: times.count, c: bands.count, h: 1, w: 1), classes: classes.count,
                                           hyperparameters: ["filters": "8,8,8", "dense": "16"], seed: 5)
+        try trainBriefly(net, size: 1)
         try net.save(to: URL(fileURLWithPath: path), metadata: card().metadata())
         return net
     }
