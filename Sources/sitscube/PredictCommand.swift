@@ -8,33 +8,33 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Classify a cube wall to wall into a map GeoTIFF.",
         discussion: """
-            MODEL is a model file written by `sitscube train` (a network or a random forest with its
-            card: bands, times, classes, normalisation, border policy). The cube must hold the
+            MODEL is a model file written by `sitscube train` (a network or a random forest with its \
+            card: bands, times, classes, normalisation, border policy). The cube must hold the \
             model's bands in the same order and its time steps.
 
-            The cube is classified tile by tile; each tile is read with a halo of the patch radius,
-            so the map is the same, byte for byte, whatever --tile and --threads. Pixels whose own
-            series holds NaN, or outside --mask, are nodata; patches crossing the cube border follow
+            The cube is classified tile by tile; each tile is read with a halo of the patch radius, \
+            so the map is the same, byte for byte, whatever --tile and --threads. Pixels whose own \
+            series holds NaN, or outside --mask, are nodata; patches crossing the cube border follow \
             the model's border policy (skip: nodata, reflect, nan: zeros).
 
-            The map is a cloud-optimized GeoTIFF of the class codes (UInt8, UInt16 beyond 254
-            classes) with a nodata value no class uses, a colour table, category names and mode
+            The map is a cloud-optimized GeoTIFF of the class codes (UInt8, UInt16 beyond 254 \
+            classes) with a nodata value no class uses, a colour table, category names and mode \
             overviews.
 
-            Segmentation models (per-pixel output, e.g. cnn2d-stack) run windows of their input size
-            that overlap by --overlap pixels (default a quarter of the window; seed 004 used 2048 with
+            Segmentation models (per-pixel output, e.g. cnn2d-stack) run windows of their input size \
+            that overlap by --overlap pixels (default a quarter of the window; seed 004 used 2048 with \
             512) and are blended with weights that fall towards each window's edges.
 
-            Resume and shards: finished tiles are kept in MAP.tif.parts/ until the map is written.
-            A killed run, started again with the same arguments, continues from there. With
-            --shard I/N a run does only the tiles k (0-based, row by row) with k mod N = I − 1,
-            leaves them in MAP.tif.parts/ and stops without writing the map; run N shards (for
-            example as a Slurm array, I = 1…N), then the same command without --shard: it finds
+            Resume and shards: finished tiles are kept in MAP.tif.parts/ until the map is written. \
+            A killed run, started again with the same arguments, continues from there. With \
+            --shard I/N a run does only the tiles k (0-based, row by row) with k mod N = I − 1, \
+            leaves them in MAP.tif.parts/ and stops without writing the map; run N shards (for \
+            example as a Slurm array, I = 1…N), then the same command without --shard: it finds \
             every tile done and only assembles the map.
 
-            Parcels: with --parcels FILE -o OUT.gpkg the model classifies the pixels whose centre
-            lies in each polygon, and the polygon gets their majority class (code, class name, pixel
-            count and the mean probability of each class, p_NAME). Models on per-date parcel
+            Parcels: with --parcels FILE -o OUT.gpkg the model classifies the pixels whose centre \
+            lies in each polygon, and the polygon gets their majority class (code, class name, pixel \
+            count and the mean probability of each class, p_NAME). Models on per-date parcel \
             statistics (gru-stats) are not supported by predict.
             """)
 
