@@ -32,10 +32,3 @@ struct EvaluateCommand: PlannedCommand {
     static let issue = "model zoo"
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
-
-struct PredictCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "predict", abstract: "Classify a cube wall to wall into a map GeoTIFF.")
-    static let issue = "predictor"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
