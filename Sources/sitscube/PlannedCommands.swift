@@ -19,27 +19,6 @@ struct SegmentsCommand: PlannedCommand {
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
-struct TrainCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Train a model on a dataset.")
-    static let issue = "model zoo"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct CVCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cv", abstract: "Cross-validate a model over the dataset's folds.")
-    static let issue = "model zoo"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
-struct EvaluateCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "evaluate", abstract: "Score a trained model on a dataset split.")
-    static let issue = "model zoo"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct PredictCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict", abstract: "Classify a cube wall to wall into a map GeoTIFF.")
