@@ -6,8 +6,10 @@ import Foundation
 ///
 /// `counts[i][j]` is the number of samples of true class i predicted as class j.
 /// A class with no predictions has precision 0, one with no samples recall 0, and F1 is 0
-/// when precision + recall is 0 (scikit-learn's `zero_division=0`). Macro F1 averages over
-/// every class of the table, micro F1 equals OA for single-label classification.
+/// when precision + recall is 0 (scikit-learn's `zero_division=0`). Macro F1 averages over the
+/// classes that occur in the truth or the predictions (scikit-learn's default `labels`): a class
+/// absent from a small test split neither counts as 0 nor as 1. Micro F1 equals OA for
+/// single-label classification.
 public struct ClassificationMetrics: Equatable, Sendable {
     public struct PerClass: Equatable, Sendable {
         public var precision: Double, recall: Double, f1: Double
@@ -36,14 +38,16 @@ public struct ClassificationMetrics: Equatable, Sendable {
         // κ = (p_o − p_e) / (1 − p_e), p_e = Σ row_i·col_i / n² (Cohen 1960).
         let expected = n > 0 ? (0..<k).reduce(0.0) { $0 + Double(rowSums[$1]) * Double(columnSums[$1]) } / (Double(n) * Double(n)) : 0
         kappa = expected < 1 ? (overallAccuracy - expected) / (1 - expected) : (overallAccuracy == 1 ? 1 : 0)
-        perClass = (0..<k).map { i in
+        let scores = (0..<k).map { i in
             let tp = Double(counts[i][i])
             let precision = columnSums[i] > 0 ? tp / Double(columnSums[i]) : 0
             let recall = rowSums[i] > 0 ? tp / Double(rowSums[i]) : 0
             let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
             return PerClass(precision: precision, recall: recall, f1: f1, support: rowSums[i])
         }
-        macroF1 = k > 0 ? perClass.reduce(0) { $0 + $1.f1 } / Double(k) : 0
+        perClass = scores
+        let present = (0..<k).filter { rowSums[$0] > 0 || columnSums[$0] > 0 }
+        macroF1 = present.isEmpty ? 0 : present.reduce(0) { $0 + scores[$1].f1 } / Double(present.count)
         // Σ TP / (Σ TP + Σ FP) = Σ TP / n: micro precision = micro recall = micro F1 = OA.
         microF1 = overallAccuracy
     }
