@@ -83,8 +83,12 @@ func trainModel(dataset: TrainingDataset, options: TrainingOptions, output: Stri
     return try trainer.run(output: output, resume: resume) { event in
         switch event {
         case let .batch(epoch, batch, total, meanLoss):
+            // About ten updates per epoch: a live bar on a terminal, few lines in a log.
+            let step = max(1, total / 10)
             if batch == 1 { bar = Progress(total: total, unit: "batches of epoch \(epoch)") }
-            bar?.advance(note: String(format: "loss %.4f", meanLoss))
+            if batch % step == 0 || batch == total {
+                bar?.advance(by: batch % step == 0 ? step : batch % step, note: String(format: "loss %.4f", meanLoss))
+            }
         case let .epoch(record, best):
             bar?.finish()
             bar = nil
