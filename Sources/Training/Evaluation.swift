@@ -102,7 +102,7 @@ public enum Evaluator {
             guard network.inputShape == dataset.input else {
                 throw TrainingError.invalidOption("the model reads samples of \(network.inputShape), dataset \(dataset.folder) holds \(dataset.input)")
             }
-            guard network.task == .classification else {
+            guard network.task == .classification || Trainer.pixelTrainedSegmentation.contains(network.name) else {
                 throw TrainingError.unsupported("evaluating segmentation model \(network.name) is not supported yet")
             }
             if network.source == .features && !dataset.hasFeatures {

@@ -42,14 +42,18 @@ public final class Trainer {
     private let loss: CrossEntropyLoss
     private let dropouts: [Dropout]
 
+    /// Segmentation models trained on the labeled pixels of classification datasets (seed 002
+    /// §2.2.2): every pixel of a parcel's mask, or the centre pixel of a patch.
+    public static let pixelTrainedSegmentation = ["cnn2d-stack"]
+
     public init(dataset: TrainingDataset, options: TrainingOptions) throws {
         self.dataset = dataset
         self.options = options
         settings = try options.settings()
         guard !options.isForest else { throw TrainingError.invalidOption("--model rf is trained by ForestTrainer") }
         let spec = try ModelRegistry.spec(named: options.model)
-        guard spec.task == .classification else {
-            throw TrainingError.unsupported("--model \(options.model) is a segmentation model; training segmentation models is not supported yet")
+        guard spec.task == .classification || Self.pixelTrainedSegmentation.contains(spec.name) else {
+            throw TrainingError.unsupported("--model \(options.model) is a segmentation model; training it is not supported yet (segmentation models trained here: \(Self.pixelTrainedSegmentation.joined(separator: ", ")))")
         }
         if spec.source == .features && !dataset.hasFeatures {
             throw TrainingError.invalidOption("--model \(options.model) reads per-date parcel statistics (features.npy), which \(dataset.folder) lacks; use a `sitscube parcels` dataset")
@@ -135,7 +139,18 @@ public final class Trainer {
                 let x = try assembler.input(rows: rows, batchSize: batch)
                 augment(x, rng: &rng)
                 let labels = rows.map { dataset.labels[$0] }
-                let l = try classificationStep(network, optimizer, input: x, labels: labels, loss: loss)
+                let l: Float
+                if network.task == .segmentation {
+                    optimizer.store.zeroGrad()
+                    let logits = try network.forward(x)
+                    let masked = MaskedPixelCrossEntropy(classWeights: loss.classWeights)
+                    let (value, grad) = try masked(logits: logits, labels: labels, pixels: rows.map(dataset.labeledPixels))
+                    _ = network.backward(grad)
+                    optimizer.step()
+                    l = value
+                } else {
+                    l = try classificationStep(network, optimizer, input: x, labels: labels, loss: loss)
+                }
                 guard l.isFinite else {
                     throw TrainingError.invalidOption("the loss became \(l) in epoch \(epoch + 1); lower --lr (now \(settings.learningRate))")
                 }
@@ -241,9 +256,16 @@ public func predictNetwork(_ network: Network, dataset: TrainingDataset, rows: [
     while start < rows.count {
         let chunk = Array(rows[start..<min(rows.count, start + batchSize)])
         let x = try assembler.input(rows: chunk, batchSize: batchSize)
-        let logits = try network.forward(x)
+        var logits = try network.forward(x)
         let labels = chunk.map { dataset.labels[$0] }
-        lossSum += Double(try loss(logits: logits, labels: labels).loss) * Double(chunk.count)
+        if network.task == .segmentation {
+            // One class per sample from its labeled pixels (the centre pixel of a patch).
+            let pixels = try chunk.map(dataset.labeledPixels)
+            lossSum += Double(try MaskedPixelCrossEntropy()(logits: logits, labels: labels, pixels: pixels).loss) * Double(chunk.count)
+            logits = try MaskedPixelCrossEntropy.sampleLogits(logits, pixels: pixels)
+        } else {
+            lossSum += Double(try loss(logits: logits, labels: labels).loss) * Double(chunk.count)
+        }
         classes += logits.argmaxRows()
         start += chunk.count
     }

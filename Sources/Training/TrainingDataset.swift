@@ -185,6 +185,16 @@ public final class TrainingDataset {
         }
     }
 
+    /// The pixels (index r·W + c within a patch) that carry the sample's label: the parcel's
+    /// pixels where mask.npy exists (the centre when a mask is empty), else the centre pixel.
+    public func labeledPixels(row: Int) throws -> [Int] {
+        let centre = (input.h / 2) * input.w + input.w / 2
+        guard let reader = maskReader else { return [centre] }
+        let mask = try reader.read(rows: row, count: 1, as: UInt8.self)
+        let inside = mask.indices.filter { mask[$0] != 0 }
+        return inside.isEmpty ? [centre] : inside
+    }
+
     /// The centre pixel's series of `rows`, flattened t-major (feature t·C + c), or the
     /// features flattened (t·2C + j) for parcels: what the random forest reads
     /// (seed 001 §III-B, seed 002 §3.3).
