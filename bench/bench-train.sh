@@ -26,15 +26,9 @@ source "$here/lib.sh"
 if [ -n "${1:-}" ]; then bin="$1"; else bin="$(bench_build sitscube)"; fi
 
 venv="$here/.venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sklearn, numpy" 2>/dev/null; then
-    echo "bench-train: installing scikit-learn into $venv (once)" >&2
-    { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } && "$venv/bin/pip" install --quiet scikit-learn numpy >&2 \
-        || echo "bench-train: scikit-learn install failed; only our side is measured" >&2
-fi
+have_sklearn="$(bench_sklearn_venv bench-train)"
 py=python3
 "$venv/bin/python" -c "import numpy" 2>/dev/null && py="$venv/bin/python"
-have_sklearn=no
-"$venv/bin/python" -c "import sklearn" 2>/dev/null && have_sklearn=yes
 
 now() { date +%s.%N; }
 
