@@ -101,7 +101,7 @@ public final class Trainer {
         let ckptPath = Checkpoint.path(forModel: output)
         var rng = RNG(seed: options.seed ^ 0x5452_4149_4E45_5221)  // the trainer's stream, apart from the weights'
         var history: [EpochRecord] = []
-        var best: [(String, Tensor)] = network.namedParameters.map { ($0.0, $0.1.value.copy()) }
+        let best: [(String, Tensor)] = network.namedParameters.map { ($0.0, $0.1.value.copy()) }
         var bestF1 = -1.0, bestEpoch = 0, sinceBest = 0, stopped = false
         if resume {
             let (state, model, bestTensors, opt) = try Checkpoint.read(from: ckptPath)
