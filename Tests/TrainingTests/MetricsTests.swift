@@ -58,8 +58,12 @@ final class MetricsTests: XCTestCase {
     }
 
     func testAgreesWithScikitLearnWhenAvailable() throws {
-        let probe = try Command.python("import sklearn")
-        try XCTSkipIf(probe.status != 0, "python3 with scikit-learn is not available")
+        // bench/.venv (bench/bench-train.sh installs scikit-learn there), else the system python3.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let venv = root.appendingPathComponent("bench/.venv/bin/python").path
+        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+        let probe = try Command.run(python, ["-c", "import sklearn"], allowFailure: true)
+        try XCTSkipIf(probe.status != 0, "python3 with scikit-learn is not available (run bench/bench-train.sh once)")
         var truth: [Int] = [], predicted: [Int] = []
         for (i, row) in counts.enumerated() { for (j, v) in row.enumerated() { for _ in 0..<v { truth.append(i); predicted.append(j) } } }
         let script = """
@@ -68,7 +72,10 @@ final class MetricsTests: XCTestCase {
         t = json.loads(sys.argv[1]); p = json.loads(sys.argv[2])
         print(json.dumps([accuracy_score(t, p), cohen_kappa_score(t, p), f1_score(t, p, average='macro'), f1_score(t, p, average='micro')]))
         """
-        let r = try Command.python(script, ["\(truth)", "\(predicted)"])
+        let file = NSTemporaryDirectory() + "/sitscube-metrics-\(UUID().uuidString).py"
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let r = try Command.run(python, [file, "\(truth)", "\(predicted)"], allowFailure: true)
         XCTAssertEqual(r.status, 0, r.stderr)
         let values = try JSONDecoder().decode([Double].self, from: Data(r.stdout.utf8))
         let m = ClassificationMetrics(truth: truth, predicted: predicted, classes: 3)
