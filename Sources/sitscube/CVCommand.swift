@@ -18,7 +18,7 @@ struct CVCommand: ParsableCommand {
         let data = try TrainingDataset(folder: dataset, memoryBudget: options.memoryBudget)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let result = try CrossValidation.run(dataset: data, options: options, folds: folds, directory: output) { o, model in
-            Log.info("fold \(o.fold ?? 0) of \(folds)")
+            Log.info("fold \(o.fold ?? 0) held out (\((o.fold ?? 0) + 1) of \(folds))")
             return try trainModel(dataset: data, options: o, output: model, resume: false)
         }
         print(String(format: "%@ %d-fold: OA %.4f ± %.4f  kappa %.4f ± %.4f  macro F1 %.4f ± %.4f  → %@/cv.json", result.model, folds,
