@@ -18,7 +18,8 @@ models="${TRAIN_BENCH_MODELS:-tempcnn lstm-pixel cnn3d-cls spatiotemp-cnn lstm c
 mkdir -p "$here/results"
 out="$here/results/train.md"
 work="$(mktemp -d)"
-raw="$work/raw.jsonl"
+raw="$here/results/train-raw.jsonl"  # kept: the report can be redrawn from it
+: >"$raw"
 trap 'rm -rf "$work"' EXIT
 
 # shellcheck source=lib.sh
@@ -31,6 +32,8 @@ py=python3
 "$venv/bin/python" -c "import numpy" 2>/dev/null && py="$venv/bin/python"
 
 now() { date +%s.%N; }
+# b − a in seconds, with a leading zero (JSON has no ".5").
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # Neural models: one epoch each.
 "$py" "$here/train_data.py" "$work/patches" --n $((samples + 64)) --val 64 --t 12 --c 9 --size 9 --classes 6
@@ -47,7 +50,7 @@ for model in $models; do
     t1=$(now)
     params=$(grep -o '([0-9]* parameters)' "$work/log-$model" | grep -o '[0-9]*' || echo 0)
     batch=$(grep -o 'batch [0-9]*' "$work/log-$model" | head -1 | grep -o '[0-9]*')
-    echo "{\"kind\": \"nn\", \"model\": \"$model\", \"preset\": \"$preset\", \"batch\": $batch, \"params\": $params, \"samples\": $samples, \"seconds\": $(echo "$t1 - $t0" | bc)}" >>"$raw"
+    echo "{\"kind\": \"nn\", \"model\": \"$model\", \"preset\": \"$preset\", \"batch\": $batch, \"params\": $params, \"samples\": $samples, \"seconds\": $(elapsed "$t0" "$t1")}" >>"$raw"
 done
 
 # rf: 20k train rows × 108 features (12 dates × 9 bands, 1×1 patches), 50k test rows.
@@ -61,7 +64,7 @@ for preset in "seed001 400 10 1" "seed002 100 50 20"; do
     "$bin" evaluate "$work/rf-$name/model.safetensors" "$work/pixels" --split test --threads "$threads" >/dev/null 2>&1
     t2=$(now)
     acc=$("$py" -c "import json; print(json.load(open('$work/rf-$name/report.json'))['oa'])")
-    echo "{\"kind\": \"rf\", \"impl\": \"sitscube\", \"preset\": \"$name\", \"fit_s\": $(echo "$t1 - $t0" | bc), \"predict_s\": $(echo "$t2 - $t1" | bc), \"test_accuracy\": $acc}" >>"$raw"
+    echo "{\"kind\": \"rf\", \"impl\": \"sitscube\", \"preset\": \"$name\", \"fit_s\": $(elapsed "$t0" "$t1"), \"predict_s\": $(elapsed "$t1" "$t2"), \"test_accuracy\": $acc}" >>"$raw"
     if [ "$have_sklearn" = yes ]; then
         "$venv/bin/python" "$here/train_rf_sklearn.py" "$work/pixels" --trees "$trees" --depth "$depth" --min-leaf "$leaf" --jobs "$threads" \
             | sed "s/^{/{\"kind\": \"rf\", \"preset\": \"$name\", /" >>"$raw"
