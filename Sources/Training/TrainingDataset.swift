@@ -205,28 +205,54 @@ public final class TrainingDataset {
             return (f, featureSize)
         }
         let tc = input.t * input.c, hw = input.h * input.w, centre = (input.h / 2) * input.w + input.w / 2
-        var one = [Float](repeating: 0, count: sampleSize)
+        let chunk = 1024
+        var buffer = [Float](repeating: 0, count: min(chunk, max(rows.count, 1)) * sampleSize)
         var out = [Float](repeating: 0, count: rows.count * tc)
-        for (i, r) in rows.enumerated() {
-            try one.withUnsafeMutableBufferPointer { try fillX(rows: [r], into: $0.baseAddress!) }
-            for j in 0..<tc { out[i * tc + j] = one[j * hw + centre] }
+        for start in stride(from: 0, to: rows.count, by: chunk) {
+            let part = Array(rows[start..<min(rows.count, start + chunk)])
+            try buffer.withUnsafeMutableBufferPointer { try fillX(rows: part, into: $0.baseAddress!) }
+            for i in 0..<part.count {
+                for j in 0..<tc { out[(start + i) * tc + j] = buffer[i * sampleSize + j * hw + centre] }
+            }
         }
         return (out, tc)
     }
 
     // MARK: Reading and normalising
 
+    /// Runs of consecutive rows (at most `limit` long) as (position in `rows`, first row, count):
+    /// each run is one read, so loading a whole dataset is a few large reads, not one per row.
+    private static func runs(_ rows: [Int], limit: Int = 1024) -> [(at: Int, first: Int, count: Int)] {
+        var out: [(Int, Int, Int)] = []
+        var i = 0
+        while i < rows.count {
+            var n = 1
+            while i + n < rows.count, n < limit, rows[i + n] == rows[i] + n { n += 1 }
+            out.append((i, rows[i], n))
+            i += n
+        }
+        return out
+    }
+
     private func readX(rows: [Int], into out: UnsafeMutablePointer<Float>) throws {
         let hw = input.h * input.w, tc = input.t * input.c
-        for (i, r) in rows.enumerated() {
-            let raw = try xReader.read(rows: r, count: 1, as: Float.self)
-            let mask = try maskReader?.read(rows: r, count: 1, as: UInt8.self)
-            let dst = out + i * sampleSize
-            for j in 0..<tc {
-                let m = mean[j], s = inverseStd[j]
-                for p in 0..<hw {
-                    let v = (raw[j * hw + p] - m) * s
-                    dst[j * hw + p] = v.isNaN || (mask.map { $0[p] == 0 } ?? false) ? 0 : v
+        for run in Self.runs(rows) {
+            let raw = try xReader.read(rows: run.first, count: run.count, as: Float.self)
+            let masks = try maskReader?.read(rows: run.first, count: run.count, as: UInt8.self)
+            for k in 0..<run.count {
+                let src = k * sampleSize, dst = out + (run.at + k) * sampleSize
+                for j in 0..<tc {
+                    let m = mean[j], s = inverseStd[j]
+                    for p in 0..<hw {
+                        let v = (raw[src + j * hw + p] - m) * s
+                        dst[j * hw + p] = v.isNaN ? 0 : v
+                    }
+                }
+                if let masks {
+                    // Outside the parcel x.npy holds 0, not a measurement: 0 after normalising too.
+                    for p in 0..<hw where masks[k * hw + p] == 0 {
+                        for j in 0..<tc { dst[j * hw + p] = 0 }
+                    }
                 }
             }
         }
@@ -235,14 +261,17 @@ public final class TrainingDataset {
     private func readFeatures(rows: [Int], into out: UnsafeMutablePointer<Float>) throws {
         guard let reader = featureReader else { return }
         let c = input.c
-        for (i, r) in rows.enumerated() {
-            let raw = try reader.read(rows: r, count: 1, as: Float.self)
-            let dst = out + i * featureSize
-            for t in 0..<input.t {
-                for j in 0..<(2 * c) {
-                    let k = t * c + j % c
-                    let v = j < c ? (raw[t * 2 * c + j] - mean[k]) * inverseStd[k] : raw[t * 2 * c + j] * inverseStd[k]
-                    dst[t * 2 * c + j] = v.isNaN ? 0 : v
+        for run in Self.runs(rows) {
+            let raw = try reader.read(rows: run.first, count: run.count, as: Float.self)
+            for i in 0..<run.count {
+                let src = i * featureSize, dst = out + (run.at + i) * featureSize
+                for t in 0..<input.t {
+                    for j in 0..<(2 * c) {
+                        let k = t * c + j % c
+                        let value = raw[src + t * 2 * c + j]
+                        let v = j < c ? (value - mean[k]) * inverseStd[k] : value * inverseStd[k]
+                        dst[t * 2 * c + j] = v.isNaN ? 0 : v
+                    }
                 }
             }
         }
