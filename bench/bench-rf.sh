@@ -26,13 +26,7 @@ source "$here/lib.sh"
 bin="$(bench_build rf-bench)"
 
 venv="$here/.venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sklearn" 2>/dev/null; then
-    echo "rf-bench: installing scikit-learn into $venv (once)" >&2
-    { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } && "$venv/bin/pip" install --quiet scikit-learn numpy >&2 \
-        || echo "rf-bench: scikit-learn install failed; only our side is measured" >&2
-fi
-have_sklearn=no
-"$venv/bin/python" -c "import sklearn" 2>/dev/null && have_sklearn=yes
+have_sklearn="$(bench_sklearn_venv rf-bench)"
 
 common=(--rows "$rows" --test-rows "$test_rows" --features "$features" --classes 6 --seed 1)
 "$bin" "${common[@]}" --write-data "$data"

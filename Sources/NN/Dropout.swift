@@ -17,6 +17,13 @@ public final class Dropout: Layer {
 
     public func setTraining(_ training: Bool) { self.training = training }
 
+    /// Where the mask generator stands, so a resumed training draws the masks an
+    /// uninterrupted one would.
+    public var generatorState: [UInt64] {
+        get { rng.state }
+        set { if let g = RNG(state: newValue) { rng = g } }
+    }
+
     public func forward(_ x: Tensor) throws -> Tensor {
         applied = training && rate > 0
         guard applied else { return x }

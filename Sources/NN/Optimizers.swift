@@ -122,3 +122,53 @@ public final class RMSprop: Optimizer {
         iterations += 1
     }
 }
+
+// MARK: Checkpoints
+
+/// An optimizer's moving state (momentum, moment estimates, step count), so that a training
+/// run stopped after an epoch and resumed from a checkpoint takes the very same next steps.
+public protocol ResumableOptimizer: Optimizer {
+    /// The base learning rate (a step schedule changes it between epochs).
+    var learningRate: Float { get set }
+    /// Named state buffers, each of the store's flat length.
+    var stateBuffers: [(String, Tensor)] { get }
+    /// Puts back buffers from ``stateBuffers`` and the step count.
+    func restore(buffers: [String: Tensor], iterations: Int) throws
+}
+
+extension Storage {
+    fileprivate func tensor(_ n: Int) -> Tensor {
+        (try? Tensor(shape: [n], scalars: Array(UnsafeBufferPointer(start: ptr, count: n)))) ?? Tensor(zeros: [n])
+    }
+
+    fileprivate func fill(from buffers: [String: Tensor], _ name: String, count n: Int) throws {
+        guard let t = buffers[name] else { throw NNError.missingTensor(name) }
+        guard t.count == n else { throw NNError.shapeMismatch(what: "optimizer state '\(name)'", expected: [n], actual: t.shape) }
+        ptr.update(from: t.ptr, count: n)
+    }
+}
+
+extension SGD: ResumableOptimizer {
+    public var stateBuffers: [(String, Tensor)] { [("velocity", velocity.tensor(store.count))] }
+    public func restore(buffers: [String: Tensor], iterations: Int) throws {
+        try velocity.fill(from: buffers, "velocity", count: store.count)
+        self.iterations = iterations
+    }
+}
+
+extension Adam: ResumableOptimizer {
+    public var stateBuffers: [(String, Tensor)] { [("m", m.tensor(store.count)), ("v", v.tensor(store.count))] }
+    public func restore(buffers: [String: Tensor], iterations: Int) throws {
+        try m.fill(from: buffers, "m", count: store.count)
+        try v.fill(from: buffers, "v", count: store.count)
+        self.iterations = iterations
+    }
+}
+
+extension RMSprop: ResumableOptimizer {
+    public var stateBuffers: [(String, Tensor)] { [("avg", avg.tensor(store.count))] }
+    public func restore(buffers: [String: Tensor], iterations: Int) throws {
+        try avg.fill(from: buffers, "avg", count: store.count)
+        self.iterations = iterations
+    }
+}

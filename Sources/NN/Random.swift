@@ -44,6 +44,15 @@ public struct RNG: RandomNumberGenerator {
         return (-2.0 * _log(u1)).squareRoot() * _cos(2.0 * Double.pi * u2)
     }
 
+    /// The generator's four state words, to store in a training checkpoint.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// A generator continuing from ``state`` (four words); nil for any other length.
+    public init?(state: [UInt64]) {
+        guard state.count == 4 else { return nil }
+        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+    }
+
     /// A child generator for a sub-component, so that adding one layer does not
     /// shift the streams of all later ones more than needed.
     public mutating func split() -> RNG { RNG(seed: next()) }

@@ -82,6 +82,12 @@ public struct Tensor {
         Array(UnsafeBufferPointer(start: ptr, count: count))
     }
 
+    /// The elements in place, for code outside the engine that fills or reads whole
+    /// batches (the trainer's batch assembly) without a copy per element.
+    public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeMutableBufferPointer(start: ptr, count: count))
+    }
+
     /// Flat (row-major) element access.
     public subscript(flat i: Int) -> Float {
         get { precondition(i >= 0 && i < count, "index out of range"); return ptr[i] }

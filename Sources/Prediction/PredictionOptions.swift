@@ -1,4 +1,5 @@
 import Foundation
+import Cube
 import GeoIO
 
 /// What `sitscube predict` does, as a value the pipeline can fill in too.
@@ -30,27 +31,11 @@ public struct PredictionOptions: Sendable {
     /// instead of a map.
     public var parcels: String?
     /// Process only one group of tiles into the staging folder and stop (no map is assembled).
+    /// The same 0-based `I/N` as `sitscube cube --shard` and `SLURM_ARRAY_TASK_ID`.
     public var shard: Shard?
 
     public init(model: String, cube: String, output: String) {
         self.model = model; self.cube = cube; self.output = output
-    }
-
-    /// Shard `index` of `count` (1-based): tiles k with k mod count == index − 1.
-    public struct Shard: Sendable, Equatable {
-        public var index: Int, count: Int
-        public init(index: Int, count: Int) { self.index = index; self.count = count }
-
-        /// Parses "I/N" with 1 ≤ I ≤ N.
-        public init(parsing text: String) throws {
-            let parts = text.split(separator: "/")
-            guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
-                throw PredictionError.invalidOption("--shard '\(text)': expected I/N with 1 ≤ I ≤ N, such as 2/8")
-            }
-            index = i; count = n
-        }
-
-        func owns(tile k: Int) -> Bool { k % count == index - 1 }
     }
 
     /// The staging folder that holds finished tiles beside the output.

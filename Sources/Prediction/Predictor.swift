@@ -118,7 +118,7 @@ public final class Predictor {
         }
         let clock = Date()
         let store = try TileStore(folder: options.partsFolder, signature: signature)
-        let mine = tiles.indices.filter { options.shard?.owns(tile: $0) ?? true }
+        let mine = tiles.indices.filter { options.shard?.range(of: tiles.count).contains($0) ?? true }
         let todo = mine.filter { !store.isDone(tile: $0, bytes: tileBytes(tiles[$0])) }
         var state = PredictionProgress(tilesTotal: todo.count, tilesDone: 0, pixelsPredicted: 0, tilesResumed: mine.count - todo.count)
         var probabilities: [Float] = []

@@ -1,13 +1,10 @@
 /// Errors raised by the CLI itself. Errors from the library targets carry their own
 /// descriptions; ArgumentParser prints any of them as one `Error: …` line and exits 1.
 enum CLIError: Error, CustomStringConvertible {
-    case notBuilt(command: String, issue: String)
     case invalid(String)
 
     var description: String {
         switch self {
-        case let .notBuilt(command, issue):
-            return "sitscube \(command) is not built yet (planned in the \(issue) issue)"
         case let .invalid(message):
             return message
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cube
 import Foundation
 import GeoIO
 import Prediction
@@ -27,9 +28,10 @@ struct PredictCommand: ParsableCommand {
 
             Resume and shards: finished tiles are kept in MAP.tif.parts/ until the map is written. \
             A killed run, started again with the same arguments, continues from there. With \
-            --shard I/N a run does only the tiles k (0-based, row by row) with k mod N = I − 1, \
-            leaves them in MAP.tif.parts/ and stops without writing the map; run N shards (for \
-            example as a Slurm array, I = 1…N), then the same command without --shard: it finds \
+            --shard I/N (I from 0 to N−1, as SLURM_ARRAY_TASK_ID) a run does only the I-th of N \
+            equal runs of tiles (row by row), leaves them in MAP.tif.parts/ and stops without \
+            writing the map; run N shards (for example as a Slurm array 0…N−1), then the same \
+            command without --shard: it finds \
             every tile done and only assembles the map.
 
             Parcels: with --parcels FILE -o OUT.gpkg the model classifies the pixels whose centre \
@@ -77,7 +79,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Polygons (GeoPackage, GeoJSON, Shapefile …): write one class per polygon to -o OUT.gpkg (majority of its pixels) instead of a map.")
     var parcels: String?
 
-    @Option(help: "Do only shard I of N (1-based), e.g. 2/8, into MAP.tif.parts/ and stop without writing the map.")
+    @Option(help: "Do only shard I of N (0-based, like cube --shard), e.g. 2/8, into MAP.tif.parts/ and stop without writing the map.")
     var shard: String?
 
     func run() throws {
@@ -95,7 +97,7 @@ struct PredictCommand: ParsableCommand {
         options.overlap = overlap
         options.memoryBytes = bytes
         options.parcels = parcels
-        options.shard = try shard.map { try PredictionOptions.Shard(parsing: $0) }
+        options.shard = try shard.map { try Shard(parsing: $0) }
         let predictor = try Predictor(options: options)
         Log.info("predict: \(predictor.tiles.count) tiles of \(predictor.tileSize) px" + (options.shard.map { ", shard \($0.index)/\($0.count)" } ?? ""))
         var bar: Progress?

@@ -40,7 +40,7 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertEqual(try F.bytes(dir.file("killed.tif")), expected)
 
         // Two shards, then the assembly run.
-        for shard in ["1/2", "2/2"] {
+        for shard in ["0/2", "1/2"] {
             let r = try SitscubeBinary.run(["predict"] + common + ["-o", dir.file("sharded.tif"), "--shard", shard])
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssert(r.stdout.contains("shard \(shard) done"), r.stdout)

@@ -5,6 +5,7 @@ import NN
 @testable import Prediction
 import TestSupport
 import XCTest
+import Cube
 
 final class PredictorTests: XCTestCase {
     typealias F = PredictionFixture
@@ -175,7 +176,7 @@ final class PredictorTests: XCTestCase {
         o.model = dir.file("pixel.safetensors")
         o.tileSize = 0
         XCTAssertThrowsError(try Predictor(options: o)) { XCTAssert("\($0)".contains("--tile"), "\($0)") }
-        XCTAssertThrowsError(try PredictionOptions.Shard(parsing: "3/2"))
-        XCTAssertEqual(try PredictionOptions.Shard(parsing: "2/8"), .init(index: 2, count: 8))
+        XCTAssertThrowsError(try Shard(parsing: "2/2"))
+        XCTAssertEqual(try Shard(parsing: "2/8"), try Shard(index: 2, count: 8))
     }
 }

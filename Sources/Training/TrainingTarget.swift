@@ -1,2 +1,0 @@
-/// Training loop, metrics, cross-validation and reports (DESIGN.md §2 `Training`).
-enum TrainingTarget {}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Training
-
-final class TrainingTargetTests: XCTestCase {
-    func testTargetBuilds() { XCTAssertNotNil(TrainingTarget.self) }
-}
