@@ -68,6 +68,35 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(TrainingDataset.csvFields("1,\"a, \"\"b\"\"\",c"), ["1", "a, \"b\"", "c"])
     }
 
+    /// Parcels: pixels outside the mask are 0 after normalising (x.npy holds 0 there, not a
+    /// measurement); features are normalised means and std-scaled spreads.
+    func testParcelMaskAndFeaturesNormalisation() throws {
+        let synthetic = try SyntheticDataset(folder: tmp.file("parcels"), n: 6, size: 4, parcels: true)
+        var mask = [UInt8](repeating: 1, count: 6 * 16)
+        mask[16 + 5] = 0  // row 1, pixel (1, 1)
+        try NpyWriter.write(mask, type: .uint8, shape: [6, 4, 4], to: synthetic.folder + "/mask.npy")
+        let features = try NpyReader(path: synthetic.folder + "/features.npy").readAll(as: Float.self)
+        let ds = try TrainingDataset(folder: synthetic.folder)
+        var x = [Float](repeating: -1, count: ds.sampleSize)
+        try x.withUnsafeMutableBufferPointer { try ds.fillX(rows: [1], into: $0.baseAddress!) }
+        for plane in 0..<12 {
+            XCTAssertEqual(x[plane * 16 + 5], 0)
+            let c = plane % 3
+            let raw = synthetic.x[ds.sampleSize + plane * 16 + 6]
+            XCTAssertEqual(x[plane * 16 + 6], Float((Double(raw) - synthetic.mean[c]) / synthetic.std[c]), accuracy: 1e-4)
+        }
+        XCTAssertEqual(try ds.labeledPixels(row: 1).count, 15)
+        var f = [Float](repeating: -1, count: ds.featureSize)
+        try f.withUnsafeMutableBufferPointer { try ds.fillFeatures(rows: [2], into: $0.baseAddress!) }
+        for t in 0..<4 {
+            for c in 0..<3 {
+                let m = features[2 * 24 + t * 6 + c], s = features[2 * 24 + t * 6 + 3 + c]
+                XCTAssertEqual(f[t * 6 + c], Float((Double(m) - synthetic.mean[c]) / synthetic.std[c]), accuracy: 1e-4)
+                XCTAssertEqual(f[t * 6 + 3 + c], Float(Double(s) / synthetic.std[c]), accuracy: 1e-4)
+            }
+        }
+    }
+
     func testForestFeaturesAreTheCentrePixelSeriesTMajor() throws {
         let synthetic = try SyntheticDataset(folder: tmp.file("ds"))
         let ds = try TrainingDataset(folder: synthetic.folder)
