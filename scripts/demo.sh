@@ -7,7 +7,7 @@ sitscube="$1"; archive="$2"; out="$3"
 
 "$sitscube" run pipelines/demo.yaml \
     --set "archive=$archive" \
-    --set "samples.labels=$archive/labels/points.geojson" \
+    --set "samples.labels=$archive/labels/classes.tif" \
     --set "predict.mask=$archive/labels/forest_loss.tif" \
     --set "workdir=$out"
 
