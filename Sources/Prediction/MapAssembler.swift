@@ -51,7 +51,8 @@ struct MapAssembler {
         try map.setColorTable(legend.colorTable)
         try map.setCategoryNames(legend.categoryNames)
         try map.setBandNames(["class"])
-        map.setMetadata("SITSCUBE_MODEL", options.model)
+        // The file name only: the map's bytes must not depend on the folder the model sits in.
+        map.setMetadata("SITSCUBE_MODEL", URL(fileURLWithPath: options.model).lastPathComponent)
         map.setMetadata("SITSCUBE_CLASSES", zip(legend.codes, legend.names).map { "\($0)=\($1)" }.joined(separator: ";"))
         try map.finish()
         if let probabilities {

@@ -22,6 +22,7 @@ let tinyHyperparameters: [String: [String: String]] = [
     "parcel-cnn": ["kernels": "4,4,8", "mlp": "16,16"],
     "gru-stats": ["hidden": "16", "mlp": "16"],
     "cnn-gru": ["kernels": "4,4,8", "hidden": "16", "mlp": "16"],
+    "parcel-convlstm": ["kernels": "4,8", "mlp": "16,16"],
 ]
 
 final class TrainerTests: XCTestCase {
@@ -119,7 +120,7 @@ final class TrainerTests: XCTestCase {
         let parcels = try SyntheticDataset(folder: tmp.file("parcels"), n: 36, size: 22, parcels: true)
         for spec in ModelRegistry.all where spec.task == .classification || Trainer.pixelTrainedSegmentation.contains(spec.name) {
             guard tinyHyperparameters[spec.name] != nil else { XCTFail("no tiny settings for \(spec.name)"); continue }
-            let parcelModel = ["parcel-cnn", "cnn-gru", "gru-stats"].contains(spec.name)
+            let parcelModel = ["parcel-cnn", "cnn-gru", "gru-stats", "parcel-convlstm"].contains(spec.name)
             let ds = try TrainingDataset(folder: parcelModel ? parcels.folder : patches.folder)
             let trainer = try Trainer(dataset: ds, options: options(spec.name, epochs: 3))
             let rows = try ds.rows(.train)
