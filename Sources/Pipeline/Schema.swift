@@ -167,6 +167,7 @@ public enum PipelineSchema {
     public static let keepNaN = SettingKey("samples.keep_nan", .flag, .flag(false), "Keep samples holding NaN.")
     public static let perPolygon = SettingKey("samples.per_polygon", .int(1...anyCount.upperBound), nil, "At most this many pixels per polygon.")
     public static let maxPerClass = SettingKey("samples.max_per_class", .int(1...anyCount.upperBound), nil, "At most this many labels per class.")
+    public static let quickMaxPerClass = SettingKey("samples.quick_max_per_class", .int(1...anyCount.upperBound), .int(60), "Patches: at most this many labels per class under `sitscube run --quick` (CI).")
     public static let split = SettingKey("samples.split", .numbers(0...100, count: 3), .numbers([75, 10, 15]), "Train, validation and test shares in percent.")
     public static let folds = SettingKey("samples.folds", .int(0...100), .int(3), "Stratified folds in the fold column (0 for none).")
     public static let oversample = SettingKey("samples.oversample", .flag, .flag(false), "Repeat train samples of smaller classes up to the largest.")
@@ -203,7 +204,7 @@ public enum PipelineSchema {
         maskBuffer, maskSnow, maskDark, maskSaturated, cloudConfidence, resampling,
         windows, reducer, indicesBeforeComposite, memory, block,
         fillMethod, fillEnds,
-        samplesKind, labels, field, nameField, groupField, size, pad, keepNaN, perPolygon, maxPerClass, split, folds, oversample, dilate,
+        samplesKind, labels, field, nameField, groupField, size, pad, keepNaN, perPolygon, maxPerClass, quickMaxPerClass, split, folds, oversample, dilate,
         models, preset, epochs, batch, optimizer, lr, patience, trainFold, hp, cvFolds, evaluate, quickEpochs,
         predictEnabled, predictModel, predictMask, probabilities, confidence, tile, quicklook,
     ]

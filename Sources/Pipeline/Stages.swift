@@ -145,6 +145,14 @@ public struct StagePlanner: Sendable {
         return quick ? min(f, 2) : f
     }
 
+    /// Labels kept per class; --quick caps it at samples.quick_max_per_class so CI trains in seconds.
+    var maxPerClass: Int? {
+        let n = config.int(S.maxPerClass)
+        guard quick else { return n }
+        let cap = config.int(S.quickMaxPerClass) ?? 60
+        return min(n ?? cap, cap)
+    }
+
     func samplesStage() -> Stage {
         let kind = config.text(S.samplesKind) ?? "patches"
         let labels = config.text(S.labels) ?? ""
@@ -163,7 +171,7 @@ public struct StagePlanner: Sendable {
             if kind == "patches" {
                 a += ["--pad", config.text(S.pad) ?? "skip"]
                 if let n = config.int(S.perPolygon) { a += ["--per-polygon", "\(n)"] }
-                if let n = config.int(S.maxPerClass) { a += ["--max-per-class", "\(n)"] }
+                if let n = maxPerClass { a += ["--max-per-class", "\(n)"] }
             }
             if config.flag(S.keepNaN) { a.append("--keep-nan") }
             let split = (config.numbers(S.split) ?? [75, 10, 15]).map { SettingValue.number($0).description }
