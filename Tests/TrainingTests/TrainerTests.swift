@@ -22,6 +22,7 @@ let tinyHyperparameters: [String: [String: String]] = [
     "parcel-cnn": ["kernels": "4,4,8", "mlp": "16,16"],
     "gru-stats": ["hidden": "16", "mlp": "16"],
     "cnn-gru": ["kernels": "4,4,8", "hidden": "16", "mlp": "16"],
+    "parcel-convlstm": ["kernels": "4,8", "mlp": "16,16"],
 ]
 
 final class TrainerTests: XCTestCase {
