@@ -71,6 +71,9 @@ public final class Trainer {
         if spec.task == .segmentation && dataset.hasPixelLabels && !trainsOnRoadMasks {
             throw TrainingError.unsupported("--model \(options.model) gives \(network.outputShape(batch: 1).last ?? 0) maps for \(dataset.classCount) classes; road masks need one sigmoid map")
         }
+        if trainsOnRoadMasks && options.classWeights != .none {
+            throw TrainingError.invalidOption("--class-weights weighs classification cross-entropy; seed 004's road-mask loss balances its terms with --alpha instead")
+        }
         store = ParameterStore(network)
         let lr = Float(settings.learningRate)
         switch settings.optimizer {

@@ -9,7 +9,8 @@ import XCTest
 /// A `sitscube segments`-shaped dataset written by hand: S×S tiles, each crossed by one straight
 /// road (a horizontal or vertical band `width` pixels wide, at a random place; every fourth tile
 /// has none). Road pixels add +2 standard deviations to every band and date, background is noise,
-/// so the masks are learnable from the spectra. Tiles 0..<train are "train", the rest "val".
+/// so the masks are learnable from the spectra. Tiles 0..<train are "train", the rest "val";
+/// tile i is in fold i % 3.
 struct SyntheticSegments {
     let folder: String
     let n: Int, t: Int, c: Int, size: Int, train: Int
@@ -51,7 +52,7 @@ struct SyntheticSegments {
         try NpyWriter.write(masks, type: .uint8, shape: [n, size, size], to: folder + "/labels.npy")
         try NpyWriter.write(y, type: .int32, shape: [n], to: folder + "/y.npy")
         var csv = "index,code,class,x,y,row,col,group,split,fold\n"
-        for i in 0..<n { csv += "\(i),\(y[i]),\(y[i] == 1 ? "road" : "background"),0,0,0,0,\(i),\(i < train ? "train" : "val"),-1\n" }
+        for i in 0..<n { csv += "\(i),\(y[i]),\(y[i] == 1 ? "road" : "background"),0,0,0,0,\(i),\(i < train ? "train" : "val"),\(i % 3)\n" }
         try csv.write(toFile: folder + "/samples.csv", atomically: true, encoding: .utf8)
         let manifest: [String: Any] = [
             "format": "sitscube-dataset/1", "kind": "segments", "shape": [n, t, c, size, size], "axes": "NTCHW",
@@ -61,7 +62,7 @@ struct SyntheticSegments {
                        "y": ["file": "y.npy", "dtype": "int32", "shape": [n]],
                        "labels": ["file": "labels.npy", "dtype": "uint8", "shape": [n, size, size]]],
             "normalization": ["scope": "band", "statistics_from": "train", "mean": mean, "std": std, "count": [Int](repeating: 1, count: c)],
-            "splits": ["fractions": [2, 1, 0], "folds": 0, "seed": 1, "oversample": false, "grouped_by": "tile"],
+            "splits": ["fractions": [2, 1, 0], "folds": 3, "seed": 1, "oversample": false, "grouped_by": "tile"],
             "counts": ["total": n, "by_split": ["train": train, "val": n - train, "test": 0], "by_class": [[String: Any]](), "by_fold": [Int](),
                        "oversampled": 0],
             "skipped": [String: Int](), "settings": ["size": size, "dilate": 0, "keep_nan": false],
@@ -174,6 +175,22 @@ final class RoadSegmentationTrainingTests: XCTestCase {
         XCTAssertGreaterThan(turned, 8)
     }
 
+    /// Cross-validation of a segments dataset scores each fold per pixel: cv.json's road IoU
+    /// holds each fold's report value, and their mean.
+    func testCrossValidationReportsRoadIoUPerFold() throws {
+        let ds = try TrainingDataset(folder: try SyntheticSegments(folder: tmp.file("ds"), n: 12, train: 8).folder)
+        let result = try CrossValidation.run(dataset: ds, options: options(epochs: 2), folds: 3, directory: tmp.file("cv")) { o, path in
+            try Trainer(dataset: ds, options: o).run(output: path)
+        }
+        let perFold = try (0..<3).map { k -> Double in
+            let r = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: tmp.file("cv/fold-\(k)/report.json"))))
+            XCTAssertEqual(r.samples, 4 * 16 * 16, "fold \(k): 4 tiles of 256 pixels")
+            return try XCTUnwrap(r.roadIoU)
+        }
+        XCTAssertEqual(result.roadIoU?.values, perFold)
+        XCTAssertEqual(result.roadIoU?.mean ?? -1, perFold.reduce(0, +) / 3, accuracy: 1e-12)
+    }
+
     func testRefusals() throws {
         let synthetic = try SyntheticSegments(folder: tmp.file("ds"), n: 8, train: 4)
         let ds = try TrainingDataset(folder: synthetic.folder)
@@ -181,6 +198,9 @@ final class RoadSegmentationTrainingTests: XCTestCase {
         o.model = "cnn2d-stack"
         o.hyperparameters = ["filters": "8,8", "head": "8", "dropout": "0"]
         XCTAssertThrowsError(try Trainer(dataset: ds, options: o)) { XCTAssertTrue("\($0)".contains("segments dataset"), "\($0)") }
+        var weighted = options(epochs: 1)
+        weighted.classWeights = .balanced
+        XCTAssertThrowsError(try Trainer(dataset: ds, options: weighted)) { XCTAssertTrue("\($0)".contains("--alpha"), "\($0)") }
         // A mask value other than 0/1 names labels.npy.
         var masks = synthetic.masks
         masks[300] = 2
