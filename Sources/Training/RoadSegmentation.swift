@@ -24,11 +24,11 @@ enum RoadSegmentation {
         }
     }
 
-    /// (N, H, W, 1) 0/1 targets of `rows` from labels.npy, reusing `buffer` when its batch fits.
-    static func targets(rows: [Int], dataset: TrainingDataset, buffer: inout Tensor?) throws -> Tensor {
-        let shape = [rows.count, dataset.input.h, dataset.input.w, 1]
-        if buffer?.shape != shape { buffer = Tensor(zeros: shape) }
-        guard let t = buffer else { return Tensor(zeros: shape) }
+    /// (N, H, W, 1) 0/1 targets of `rows` from labels.npy, in `buffers`' tensor for that
+    /// batch size (full batches and the shorter last one each keep theirs).
+    static func targets(rows: [Int], dataset: TrainingDataset, buffers: inout [Int: Tensor]) throws -> Tensor {
+        let t = buffers[rows.count] ?? Tensor(zeros: [rows.count, dataset.input.h, dataset.input.w, 1])
+        buffers[rows.count] = t
         try t.withUnsafeMutableBufferPointer { try dataset.fillPixelLabels(rows: rows, into: $0.baseAddress!) }
         return t
     }
@@ -42,13 +42,13 @@ enum RoadSegmentation {
         let loss = try SegmentationLoss(alpha: Float(alpha))
         var counts = [[0, 0], [0, 0]]
         var lossSum = 0.0
-        var buffer: Tensor?
+        var buffers: [Int: Tensor] = [:]
         var start = 0
         while start < rows.count {
             let chunk = Array(rows[start..<min(rows.count, start + batchSize)])
             let x = try assembler.input(rows: chunk, batchSize: batchSize)
             let logits = try network.forward(x)
-            let targets = try Self.targets(rows: chunk, dataset: dataset, buffer: &buffer)
+            let targets = try Self.targets(rows: chunk, dataset: dataset, buffers: &buffers)
             lossSum += Double(try loss(logits: logits, targets: targets).loss) * Double(chunk.count)
             for i in 0..<logits.count {
                 counts[targets[flat: i] > 0.5 ? 1 : 0][logits[flat: i] > 0 ? 1 : 0] += 1

@@ -130,7 +130,7 @@ public final class Trainer {
         }
         let assembler = BatchAssembler(dataset: dataset, source: network.source)
         let batch = settings.batch
-        var targetBuffer: Tensor?
+        var targetBuffers: [Int: Tensor] = [:]
 
         var epoch = history.count
         while epoch < settings.epochs && !stopped {
@@ -145,7 +145,7 @@ public final class Trainer {
             for b in 0..<batches {
                 let rows = Array(order[(b * batch)..<min(order.count, (b + 1) * batch)])
                 let x = try assembler.input(rows: rows, batchSize: batch)
-                let targets = trainsOnRoadMasks ? try RoadSegmentation.targets(rows: rows, dataset: dataset, buffer: &targetBuffer) : nil
+                let targets = trainsOnRoadMasks ? try RoadSegmentation.targets(rows: rows, dataset: dataset, buffers: &targetBuffers) : nil
                 augment(x, masks: targets, rng: &rng)
                 let labels = rows.map { dataset.labels[$0] }
                 let l: Float
