@@ -1,3 +1,4 @@
+import Foundation
 import Cube
 import GeoIO
 import Models
@@ -16,6 +17,9 @@ final class WindowBlender {
     let net: Network
     let size: Int, overlap: Int, stride: Int
     let classes: Int
+    /// Logits per pixel: K (softmax), or 1 for a binary mask where P(class 1) = σ(logit)
+    /// (unet-convlstm on road masks, seed 004 §II-C).
+    let maps: Int
     private let reader: TileReader
     private let grid: Grid
     private let weight: [Float]
@@ -36,6 +40,10 @@ final class WindowBlender {
         self.overlap = o
         stride = size - o
         classes = net.classes
+        maps = net.outputShape(batch: 1).last ?? classes
+        guard maps == classes || (maps == 1 && classes == 2) else {
+            throw PredictionError.unsupportedModel("segmentation model '\(net.name)' gives \(maps) maps for \(classes) classes; predict maps K softmax maps or one sigmoid map for 2 classes")
+        }
         // Outside the cube, 'skip' cannot drop a window's pixels: pad with NaN (0 after normalising) instead.
         reader = try TileReader(cubeFolder: cubeFolder, manifest: manifest, card: card, radius: 0, policy: policy == .reflect ? .reflect : .nan)
         grid = manifest.gridValue
@@ -79,8 +87,14 @@ final class WindowBlender {
                 for wy in max(0, tile.row - y0)..<min(s, tile.rowEnd - y0) {
                     for wx in max(0, tile.col - x0)..<min(s, tile.colEnd - x0) {
                         let at = wy * s + wx
-                        for q in 0..<k { logits[q] = result[flat: at * k + q] }
-                        Classifier.softmax(logits, into: &p, at: 0)
+                        if maps == 1 {
+                            // Probabilities [1 − σ, σ]: blended, the class is road where σ̄ > 0.5.
+                            let road = 1 / (1 + expf(-result[flat: at]))
+                            p[0] = 1 - road; p[1] = road
+                        } else {
+                            for q in 0..<k { logits[q] = result[flat: at * k + q] }
+                            Classifier.softmax(logits, into: &p, at: 0)
+                        }
                         let w = weight[at], i = (y0 + wy - tile.row) * tile.width + (x0 + wx - tile.col)
                         for q in 0..<k { sums[i * k + q] += w * p[q] }
                         weights[i] += w

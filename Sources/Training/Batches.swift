@@ -44,13 +44,21 @@ final class BatchAssembler {
 enum Augmentation {
     /// Random flips and 90° rotations of every (t, c) plane of each patch: one of the 8
     /// symmetries of the square (4 flips when H ≠ W). The centre pixel stays the centre.
-    static func flipRotate(_ x: Tensor, planes: Int, h: Int, w: Int, rng: inout RNG) {
-        let n = x.shape[0], hw = h * w
+    /// `masks` (N, H, W, 1), the per-pixel targets of a segments batch, turn with their patch.
+    static func flipRotate(_ x: Tensor, planes: Int, h: Int, w: Int, masks: Tensor? = nil, rng: inout RNG) {
+        let n = x.shape[0]
+        let choices = (0..<n).map { _ in Int(rng.next() % (h == w ? 8 : 4)) }
+        apply(choices, to: x, planes: planes, h: h, w: w)
+        if let masks { apply(choices, to: masks, planes: 1, h: h, w: w) }
+    }
+
+    /// Sample i's `planes` planes of h×w values in `x` under symmetry `choices[i]`.
+    static func apply(_ choices: [Int], to x: Tensor, planes: Int, h: Int, w: Int) {
+        let hw = h * w
         var scratch = [Float](repeating: 0, count: hw)
         x.withUnsafeMutableBufferPointer { buf in
             let p = buf.baseAddress!
-            for i in 0..<n {
-                let choice = Int(rng.next() % (h == w ? 8 : 4))
+            for (i, choice) in choices.enumerated() {
                 if choice == 0 { continue }
                 for plane in 0..<planes {
                     let base = p + (i * planes + plane) * hw

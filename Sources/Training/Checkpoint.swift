@@ -8,9 +8,12 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var valLoss: Double
     public var valOA: Double
     public var valMacroF1: Double
+    /// IoU of the road class on validation pixels (segments datasets only).
+    public var valRoadIoU: Double? = nil
 
     enum CodingKeys: String, CodingKey {
         case epoch, loss
+        case valRoadIoU = "val_road_iou"
         case valLoss = "val_loss"
         case valOA = "val_oa"
         case valMacroF1 = "val_macro_f1"

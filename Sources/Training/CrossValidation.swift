@@ -29,8 +29,11 @@ public enum CrossValidation {
         public var microF1: Summary
         /// Per class name: F1 over the folds.
         public var perClassF1: [String: Summary]
+        /// Road IoU over the folds, for a one-map model on a segments dataset.
+        public var roadIoU: Summary? = nil
 
         enum CodingKeys: String, CodingKey {
+            case roadIoU = "road_iou"
             case model, folds, oa, kappa
             case macroF1 = "macro_f1"
             case microF1 = "micro_f1"
@@ -60,8 +63,10 @@ public enum CrossValidation {
         for (i, c) in (reports.first?.perClass ?? []).enumerated() {
             perClass[c.name] = Summary(reports.map { $0.perClass[i].f1 })
         }
-        let result = Result(model: options.model, folds: folds, oa: Summary(reports.map(\.oa)), kappa: Summary(reports.map(\.kappa)),
+        var result = Result(model: options.model, folds: folds, oa: Summary(reports.map(\.oa)), kappa: Summary(reports.map(\.kappa)),
                             macroF1: Summary(reports.map(\.macroF1)), microF1: Summary(reports.map(\.microF1)), perClassF1: perClass)
+        let ious = reports.compactMap(\.roadIoU)
+        if ious.count == reports.count { result.roadIoU = Summary(ious) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(result).write(to: URL(fileURLWithPath: directory + "/cv.json"), options: .atomic)
@@ -73,7 +78,9 @@ public enum CrossValidation {
         func f(_ s: Summary) -> String { String(format: "%.4f ± %.4f", s.mean, s.std) }
         var lines = ["# \(r.folds)-fold cross-validation of \(r.model)", "", "Mean ± sample standard deviation over the folds.", "",
                      "| metric | mean ± std |", "|---|---|", "| overall accuracy | \(f(r.oa)) |", "| Cohen's kappa | \(f(r.kappa)) |",
-                     "| macro F1 | \(f(r.macroF1)) |", "| micro F1 | \(f(r.microF1)) |", "", "| class | F1 mean ± std |", "|---|---|"]
+                     "| macro F1 | \(f(r.macroF1)) |", "| micro F1 | \(f(r.microF1)) |"]
+        if let iou = r.roadIoU { lines.append("| road IoU | \(f(iou)) |") }
+        lines += ["", "| class | F1 mean ± std |", "|---|---|"]
         for (name, s) in r.perClassF1.sorted(by: { $0.key < $1.key }) { lines.append("| \(name) | \(f(s)) |") }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -26,8 +26,12 @@ public struct EvaluationReport: Codable, Equatable {
     public var microF1: Double
     public var perClass: [ClassScore]
     public var confusion: Confusion
+    /// IoU of the road class, for a one-map model scored per pixel on a segments dataset
+    /// (`samples` then counts pixels).
+    public var roadIoU: Double? = nil
 
     enum CodingKeys: String, CodingKey {
+        case roadIoU = "road_iou"
         case model, split, samples, oa, kappa, confusion
         case macroF1 = "macro_f1"
         case microF1 = "micro_f1"
@@ -59,10 +63,12 @@ public struct EvaluationReport: Codable, Equatable {
     public func markdown() -> String {
         func f(_ v: Double) -> String { String(format: "%.4f", v) }
         var lines = ["# Evaluation of \(model) on the \(split) split", "",
-                     "\(samples) samples.", "",
+                     roadIoU == nil ? "\(samples) samples." : "\(samples) pixels of road-mask tiles.", "",
                      "| metric | value |", "|---|---|",
                      "| overall accuracy | \(f(oa)) |", "| Cohen's kappa | \(f(kappa)) |",
-                     "| macro F1 | \(f(macroF1)) |", "| micro F1 | \(f(microF1)) |", "",
+                     "| macro F1 | \(f(macroF1)) |", "| micro F1 | \(f(microF1)) |"]
+        if let roadIoU { lines.append("| road IoU | \(f(roadIoU)) |") }
+        lines += ["",
                      "## Per class", "", "| code | class | precision | recall | F1 | support |", "|---|---|---|---|---|---|"]
         for c in perClass { lines.append("| \(c.code) | \(c.name) | \(f(c.precision)) | \(f(c.recall)) | \(f(c.f1)) | \(c.support) |") }
         lines += ["", "## Confusion matrix (rows: truth, columns: prediction)", "",
@@ -102,8 +108,14 @@ public enum Evaluator {
             guard network.inputShape == dataset.input else {
                 throw TrainingError.invalidOption("the model reads samples of \(network.inputShape), dataset \(dataset.folder) holds \(dataset.input)")
             }
+            try RoadSegmentation.check(model: network.name, task: network.task, dataset: dataset)
+            if RoadSegmentation.applies(network: network, dataset: dataset) {
+                // Per-pixel scores over background and road (seed 004).
+                let s = try RoadSegmentation.scores(network, dataset: dataset, rows: rows, batchSize: batchSize, alpha: 0.5)
+                return ClassificationMetrics(confusion: s.counts)
+            }
             guard network.task == .classification || Trainer.pixelTrainedSegmentation.contains(network.name) else {
-                throw TrainingError.unsupported("evaluating segmentation model \(network.name) is not supported yet")
+                throw TrainingError.unsupported("segmentation model \(network.name) gives \(network.outputShape(batch: 1).last ?? 0) maps; \(dataset.folder) needs one road map")
             }
             if network.source == .features && !dataset.hasFeatures {
                 throw TrainingError.invalidOption("model \(network.name) reads features.npy, which \(dataset.folder) lacks")
@@ -127,7 +139,8 @@ public enum Evaluator {
             throw TrainingError.invalidOption("dataset \(dataset.folder) has no samples in the \(role.rawValue) split\(fold.map { " of fold \($0)" } ?? "")")
         }
         let m = try metrics(of: model, dataset: dataset, rows: rows, threads: threads)
-        let report = EvaluationReport(model: meta["model"] ?? "?", split: role.rawValue, metrics: m, classes: card.classes)
+        var report = EvaluationReport(model: meta["model"] ?? "?", split: role.rawValue, metrics: m, classes: card.classes)
+        if case let .network(net) = model, RoadSegmentation.applies(network: net, dataset: dataset) { report.roadIoU = m.iou(of: 1) }
         let history = URL(fileURLWithPath: modelPath).deletingLastPathComponent().appendingPathComponent("history.json")
         let records = (try? Data(contentsOf: history)).flatMap { try? JSONDecoder().decode([EpochRecord].self, from: $0) }
         try write(report, history: records, to: directory)

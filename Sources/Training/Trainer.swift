@@ -41,6 +41,8 @@ public final class Trainer {
     private let store: ParameterStore
     private let loss: CrossEntropyLoss
     private let dropouts: [Dropout]
+    /// A one-map segmentation model on a segments dataset's road masks (seed 004).
+    public let trainsOnRoadMasks: Bool
 
     /// Segmentation models trained on the labeled pixels of classification datasets (seed 002
     /// §2.2.2): every pixel of a parcel's mask, or the centre pixel of a patch.
@@ -52,9 +54,7 @@ public final class Trainer {
         settings = try options.settings()
         guard !options.isForest else { throw TrainingError.invalidOption("--model rf is trained by ForestTrainer") }
         let spec = try ModelRegistry.spec(named: options.model)
-        guard spec.task == .classification || Self.pixelTrainedSegmentation.contains(spec.name) else {
-            throw TrainingError.unsupported("--model \(options.model) is a segmentation model; training it is not supported yet (segmentation models trained here: \(Self.pixelTrainedSegmentation.joined(separator: ", ")))")
-        }
+        try RoadSegmentation.check(model: spec.name, task: spec.task, dataset: dataset)
         if spec.source == .features && !dataset.hasFeatures {
             throw TrainingError.invalidOption("--model \(options.model) reads per-date parcel statistics (features.npy), which \(dataset.folder) lacks; use a `sitscube parcels` dataset")
         }
@@ -67,6 +67,13 @@ public final class Trainer {
         Threads.set(options.threads)
         network = try ModelRegistry.build(options.model, input: dataset.input, classes: dataset.classCount,
                                           hyperparameters: options.hyperparameters, seed: options.seed)
+        trainsOnRoadMasks = RoadSegmentation.applies(network: network, dataset: dataset)
+        if spec.task == .segmentation && dataset.hasPixelLabels && !trainsOnRoadMasks {
+            throw TrainingError.unsupported("--model \(options.model) gives \(network.outputShape(batch: 1).last ?? 0) maps for \(dataset.classCount) classes; road masks need one sigmoid map")
+        }
+        if trainsOnRoadMasks && options.classWeights != .none {
+            throw TrainingError.invalidOption("--class-weights weighs classification cross-entropy; seed 004's road-mask loss balances its terms with --alpha instead")
+        }
         store = ParameterStore(network)
         let lr = Float(settings.learningRate)
         switch settings.optimizer {
@@ -92,7 +99,7 @@ public final class Trainer {
                 "momentum=\(settings.momentum)", "decay=\(settings.decay)", "batch=\(settings.batch)", "seed=\(options.seed)",
                 "fold=\(options.fold.map(String.init) ?? "-")", "weights=\(options.classWeights)", "oversample=\(options.oversample)",
                 "augment=\(options.augment)", "shuffle_time=\(options.shuffleTime)", "step=\(settings.stepEvery ?? 0)/\(settings.stepFactor)",
-                "shape=\(dataset.manifest.shape)"].joined(separator: " ")
+                "shape=\(dataset.manifest.shape)"].joined(separator: " ") + (trainsOnRoadMasks ? " alpha=\(options.alpha)" : "")
     }
 
     /// Trains and writes `output` (the best epoch's weights with the model card), `history.json`
@@ -123,6 +130,7 @@ public final class Trainer {
         }
         let assembler = BatchAssembler(dataset: dataset, source: network.source)
         let batch = settings.batch
+        var targetBuffers: [Int: Tensor] = [:]
 
         var epoch = history.count
         while epoch < settings.epochs && !stopped {
@@ -137,10 +145,14 @@ public final class Trainer {
             for b in 0..<batches {
                 let rows = Array(order[(b * batch)..<min(order.count, (b + 1) * batch)])
                 let x = try assembler.input(rows: rows, batchSize: batch)
-                augment(x, rng: &rng)
+                let targets = trainsOnRoadMasks ? try RoadSegmentation.targets(rows: rows, dataset: dataset, buffers: &targetBuffers) : nil
+                augment(x, masks: targets, rng: &rng)
                 let labels = rows.map { dataset.labels[$0] }
                 let l: Float
-                if network.task == .segmentation {
+                if let targets {
+                    // Seed 004 §II-C eq. 2 on the tile's road mask.
+                    l = try segmentationStep(network, optimizer, input: x, targets: targets, alpha: Float(options.alpha))
+                } else if network.task == .segmentation {
                     optimizer.store.zeroGrad()
                     let logits = try network.forward(x)
                     let masked = MaskedPixelCrossEntropy(classWeights: loss.classWeights)
@@ -157,9 +169,17 @@ public final class Trainer {
                 lossSum += Double(l)
                 progress?(.batch(epoch: epoch + 1, batch: b + 1, of: batches, meanLoss: lossSum / Double(b + 1)))
             }
-            let (metrics, valLoss) = try evaluateNetwork(network, dataset: dataset, rows: validationRows, batchSize: batch)
+            let (metrics, valLoss): (ClassificationMetrics, Double)
+            if trainsOnRoadMasks {
+                // Per-pixel scores over background and road.
+                let s = try RoadSegmentation.scores(network, dataset: dataset, rows: validationRows, batchSize: batch, alpha: options.alpha)
+                (metrics, valLoss) = (ClassificationMetrics(confusion: s.counts), s.meanLoss)
+            } else {
+                (metrics, valLoss) = try evaluateNetwork(network, dataset: dataset, rows: validationRows, batchSize: batch)
+            }
             let record = EpochRecord(epoch: epoch + 1, loss: lossSum / Double(max(batches, 1)), valLoss: valLoss,
-                                     valOA: metrics.overallAccuracy, valMacroF1: metrics.macroF1)
+                                     valOA: metrics.overallAccuracy, valMacroF1: metrics.macroF1,
+                                     valRoadIoU: trainsOnRoadMasks ? metrics.iou(of: 1) : nil)
             history.append(record)
             epoch += 1
             let improved = metrics.macroF1 > bestF1
@@ -184,12 +204,14 @@ public final class Trainer {
         // The output holds the best epoch's weights.
         try network.load(Dictionary(uniqueKeysWithValues: best))
         network.setTraining(false)
-        let card = try modelCard(summary: [
+        var summary = [
             "preset": settings.name, "epochs_run": String(history.count), "best_epoch": String(bestEpoch),
             "best_val_macro_f1": String(format: "%.6f", max(bestF1, 0)), "seed": String(options.seed),
             "optimizer": settings.optimizer.rawValue, "lr": String(settings.learningRate), "batch": String(settings.batch),
             "fold": options.fold.map(String.init) ?? "none", "train_samples": String(trainRows.count),
-        ])
+        ]
+        if trainsOnRoadMasks { summary["loss"] = "seed004 eq. 2, alpha \(options.alpha)" }
+        let card = try modelCard(summary: summary)
         try writeAtomically(output) { try network.save(to: URL(fileURLWithPath: $0), metadata: card.metadata()) }
         try writeHistory(history, nextTo: output)
         return TrainingResult(card: card, history: history, bestEpoch: bestEpoch, bestMacroF1: bestF1, epochsRun: history.count)
@@ -209,10 +231,10 @@ public final class Trainer {
         return rows
     }
 
-    private func augment(_ x: Tensor, rng: inout RNG) {
+    private func augment(_ x: Tensor, masks: Tensor?, rng: inout RNG) {
         let shape = dataset.input
         if options.augment && network.source == .patch {
-            Augmentation.flipRotate(x, planes: shape.t * shape.c, h: shape.h, w: shape.w, rng: &rng)
+            Augmentation.flipRotate(x, planes: shape.t * shape.c, h: shape.h, w: shape.w, masks: masks, rng: &rng)
         }
         if options.shuffleTime {
             let step = network.source == .features ? 2 * shape.c : shape.c * shape.h * shape.w

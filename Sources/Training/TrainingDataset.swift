@@ -37,10 +37,15 @@ public final class TrainingDataset {
     public let folds: [Int]
     public let hasFeatures: Bool
     public let hasMask: Bool
+    /// A `sitscube segments` dataset: labels.npy holds a 0/1 road mask per tile (seed 004 §III).
+    public let hasPixelLabels: Bool
 
     private let xReader: NpyReader
     private let featureReader: NpyReader?
     private let maskReader: NpyReader?
+    private let pixelLabelReader: NpyReader?
+    /// labels.npy of every row, when x is held in memory.
+    private var pixelLabelCache: [UInt8]?
     /// Normalised x (and features) of every row, when they fit the memory budget.
     private var xCache: [Float]?
     private var featureCache: [Float]?
@@ -95,6 +100,21 @@ public final class TrainingDataset {
         } else { maskReader = nil }
         hasFeatures = featureReader != nil
         hasMask = maskReader != nil
+        if manifest.kind == "segments" {
+            let path = folder + "/labels.npy"
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw TrainingError.badDataset(path: path, "missing; a segments dataset holds its road masks there")
+            }
+            let r = try NpyReader(path: path)
+            guard r.header.shape == [n, input.h, input.w], r.header.type == .uint8 else {
+                throw TrainingError.badDataset(path: path, "must be uint8 (N, H, W) = [\(n), \(input.h), \(input.w)], is \(r.header.type.descr) \(r.header.shape)")
+            }
+            guard classCount == 2 else {
+                throw TrainingError.badDataset(path: jsonPath, "a segments dataset has 2 classes (background, road), this one \(classCount)")
+            }
+            pixelLabelReader = r
+        } else { pixelLabelReader = nil }
+        hasPixelLabels = pixelLabelReader != nil
 
         // Per (t, c) statistics, whatever the scope.
         let norm = manifest.normalization
@@ -121,6 +141,11 @@ public final class TrainingDataset {
             var all = [Float](repeating: 0, count: n * sampleSize)
             try all.withUnsafeMutableBufferPointer { try readX(rows: Array(0..<n), into: $0.baseAddress!) }
             xCache = all
+            if let r = pixelLabelReader {
+                let all = try r.readAll(as: UInt8.self)
+                try Self.checkBinary(all, path: r.path, pixels: input.h * input.w, firstRow: 0)
+                pixelLabelCache = all
+            }
             if hasFeatures {
                 var f = [Float](repeating: 0, count: n * featureSize)
                 try f.withUnsafeMutableBufferPointer { try readFeatures(rows: Array(0..<n), into: $0.baseAddress!) }
@@ -182,6 +207,31 @@ public final class TrainingDataset {
             }
         } else {
             try readFeatures(rows: rows, into: out)
+        }
+    }
+
+    /// The 0/1 road masks (labels.npy) of `rows` as Float into `out` (rows.count × H·W values),
+    /// the targets of seed 004's loss.
+    public func fillPixelLabels(rows: [Int], into out: UnsafeMutablePointer<Float>) throws {
+        guard let reader = pixelLabelReader else {
+            throw TrainingError.badDataset(path: folder + "/labels.npy", "missing; per-pixel labels come from a `sitscube segments` dataset")
+        }
+        let hw = input.h * input.w
+        if let cache = pixelLabelCache {
+            for (i, r) in rows.enumerated() { for p in 0..<hw { out[i * hw + p] = Float(cache[r * hw + p]) } }
+            return
+        }
+        for run in Self.runs(rows) {
+            let raw = try reader.read(rows: run.first, count: run.count, as: UInt8.self)
+            try Self.checkBinary(raw, path: reader.path, pixels: hw, firstRow: run.first)
+            for k in 0..<(run.count * hw) { out[run.at * hw + k] = Float(raw[k]) }
+        }
+    }
+
+    /// labels.npy must hold only 0 and 1.
+    private static func checkBinary(_ values: [UInt8], path: String, pixels: Int, firstRow: Int) throws {
+        if let bad = values.firstIndex(where: { $0 > 1 }) {
+            throw TrainingError.badDataset(path: path, "row \(firstRow + bad / pixels) holds \(values[bad]); masks must be 0 (background) or 1 (road)")
         }
     }
 

@@ -28,6 +28,9 @@ public struct TrainingOptions: Equatable, Sendable {
     public var augment = false
     /// A random order of dates per training sample (seed 003's temporal-order ablation).
     public var shuffleTime = false
+    /// α of seed 004's loss αH − (1 − α) log J (§II-C eq. 2) for road masks; the paper leaves
+    /// it to tuning, 0.5 weighs both terms equally.
+    public var alpha: Double = 0.5
     /// Model hyper-parameters (`--hp key=value`).
     public var hyperparameters: [String: String] = [:]
     /// Random forest overrides (`--trees --max-depth --min-leaf`).
@@ -69,6 +72,7 @@ public struct TrainingOptions: Equatable, Sendable {
         guard s.learningRate > 0, s.learningRate.isFinite else { throw TrainingError.invalidOption("--lr must be a positive number, got \(s.learningRate)") }
         guard s.momentum >= 0, s.momentum < 1 else { throw TrainingError.invalidOption("--momentum must be in [0, 1), got \(s.momentum)") }
         guard s.decay >= 0, s.decay.isFinite else { throw TrainingError.invalidOption("--decay must be ≥ 0, got \(s.decay)") }
+        guard alpha >= 0, alpha <= 1 else { throw TrainingError.invalidOption("--alpha must be in [0, 1], got \(alpha)") }
         if let p = s.patience, p < 1 { throw TrainingError.invalidOption("--patience must be at least 1, got \(p)") }
         guard threads >= 1, threads <= 1024 else { throw TrainingError.invalidOption("--threads must be in 1…1024, got \(threads)") }
         if let k = fold, k < 0 { throw TrainingError.invalidOption("--fold must be ≥ 0, got \(k)") }

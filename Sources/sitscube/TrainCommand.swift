@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train a model on a dataset.")
 
-    @Argument(help: "Dataset folder (from `sitscube patches` or `sitscube parcels`).")
+    @Argument(help: "Dataset folder (from `sitscube patches`, `sitscube parcels` or `sitscube segments`).")
     var dataset: String
 
     @OptionGroup var flags: TrainingFlags

@@ -24,6 +24,7 @@ struct TrainingFlags: ParsableArguments {
     @Flag(help: "Draw extra samples of the smaller classes up to the largest class's count each epoch.") var oversample = false
     @Flag(help: "Random flips and 90° rotations of training patches.") var augment = false
     @Flag(help: "Random date order per training sample (seed 003's ablation).") var shuffleTime = false
+    @Option(help: "Segments datasets: weight α of cross-entropy in seed 004's loss αH − (1−α)·log J.") var alpha: Double = 0.5
     @Option(name: .customLong("hp"), help: "Model hyper-parameter key=value (repeatable).") var hyperparameters: [String] = []
     @Option(help: "rf: number of trees.") var trees: Int?
     @Option(help: "rf: maximum depth.") var maxDepth: Int?
@@ -56,6 +57,7 @@ struct TrainingFlags: ParsableArguments {
         o.oversample = oversample
         o.augment = augment
         o.shuffleTime = shuffleTime
+        o.alpha = alpha
         o.hyperparameters = try TrainingOptions.hyperparameters(hyperparameters)
         o.trees = trees
         o.maxDepth = maxDepth
@@ -95,9 +97,10 @@ func trainModel(dataset: TrainingDataset, options: TrainingOptions, output: Stri
             epochsThisRun += 1
             let perEpoch = Date().timeIntervalSince(start) / Double(epochsThisRun)
             let eta = perEpoch * Double(settings.epochs - record.epoch)
-            Log.info(String(format: "epoch %d/%d  loss %.4f  val loss %.4f  val OA %.4f  val macro F1 %.4f%@  ETA %.0f s",
+            let iou = record.valRoadIoU.map { String(format: "  val road IoU %.4f", $0) } ?? ""
+            Log.info(String(format: "epoch %d/%d  loss %.4f  val loss %.4f  val OA %.4f  val macro F1 %.4f%@%@  ETA %.0f s",
                             record.epoch, settings.epochs, record.loss, record.valLoss, record.valOA, record.valMacroF1,
-                            best ? " (best)" : "", eta))
+                            iou, best ? " (best)" : "", eta))
         case let .earlyStop(epoch):
             Log.info("early stop after epoch \(epoch): no better validation macro F1 for \(settings.patience ?? 0) epochs")
         }

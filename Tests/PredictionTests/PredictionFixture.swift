@@ -24,7 +24,10 @@ enum PredictionFixture {
     }
 
     /// Writes a cube of `width`×`height` pixels into `folder`.
-    static func writeCube(_ folder: String, width: Int, height: Int, bandNames: [String] = bands, timeLabels: [String] = times) throws {
+    /// `values` (t, c, row, col) and `nans` replace the fixture's patterns and NaN pixels.
+    static func writeCube(_ folder: String, width: Int, height: Int, bandNames: [String] = bands, timeLabels: [String] = times,
+                          values: (Int, Int, Int, Int) -> Float = { value(t: $0, c: $1, row: $2, col: $3) },
+                          nans: [(row: Int, col: Int)] = nanPixels) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let g = grid(width, height)
         var timeEntries: [[String: String]] = []
@@ -33,8 +36,8 @@ enum PredictionFixture {
             let writer = try GeoTIFFWriter(path: folder + "/" + file, grid: g, bandCount: bandNames.count, type: .float32)
             for c in 0..<bandNames.count {
                 var v = [Float](repeating: 0, count: width * height)
-                for r in 0..<height { for k in 0..<width { v[r * width + k] = value(t: t, c: c, row: r, col: k) } }
-                for p in nanPixels where t == 1 && c == 0 && p.row < height && p.col < width { v[p.row * width + p.col] = .nan }
+                for r in 0..<height { for k in 0..<width { v[r * width + k] = values(t, c, r, k) } }
+                for p in nans where t == 1 && c == 0 && p.row < height && p.col < width { v[p.row * width + p.col] = .nan }
                 try writer.write(band: c + 1, v)
             }
             try writer.setBandNames(bandNames)

@@ -316,9 +316,10 @@ final class TrainerTests: XCTestCase {
         refused({ $0.preset = "seed009" }, "--preset 'seed009' is unknown")
         refused({ $0.fold = 3 }, "--fold 3 is out of range")
         refused({ $0.patience = 0 }, "--patience must be at least 1")
+        refused({ $0.alpha = 1.5 }, "--alpha must be in [0, 1]")
         refused({ $0.hyperparameters = ["bogus": "1"] }, "bogus")
         for spec in ModelRegistry.all where spec.task == .segmentation && !Trainer.pixelTrainedSegmentation.contains(spec.name) {
-            refused({ $0.model = spec.name }, "not supported yet")
+            refused({ $0.model = spec.name }, "trains on a `sitscube segments` dataset")
         }
         refused({ $0.model = "gru-stats" }, "features.npy")
         XCTAssertThrowsError(try TrainingOptions.hyperparameters(["novalue"])) { XCTAssertTrue("\($0)".contains("key=value")) }
