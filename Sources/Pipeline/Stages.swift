@@ -186,7 +186,14 @@ public struct StagePlanner: Sendable {
 
     /// `sitscube train` for one model; --quick caps the epochs at train.quick_epochs.
     public func trainArguments(model: String) -> [String] {
-        var a = ["train", layout.dataset, "--model", model, "-o", layout.model(model)]
+        var a = ["train", layout.dataset, "--model", model, "-o", layout.model(model)] + trainingOptions(model: model)
+        if let f = config.int(S.trainFold) { a += ["--fold", "\(f)"] }
+        return a
+    }
+
+    /// The settings `train` and `cv` share, so each fold trains as the kept model did.
+    func trainingOptions(model: String) -> [String] {
+        var a: [String] = []
         if let p = config.text(S.preset) { a += ["--preset", p] }
         let quickEpochs = config.int(S.quickEpochs) ?? 2
         if quick { a += ["--epochs", "\(min(config.int(S.epochs) ?? quickEpochs, quickEpochs))"] }
@@ -194,7 +201,6 @@ public struct StagePlanner: Sendable {
         if let b = config.int(S.batch) { a += ["--batch", "\(b)"] }
         if let o = config.text(S.optimizer) { a += ["--optimizer", o] }
         if let lr = config.number(S.lr) { a += ["--lr", "\(lr)"] }
-        if let f = config.int(S.trainFold) { a += ["--fold", "\(f)"] }
         a += ["--seed", "\(config.int(S.seed) ?? 42)"]
         if let p = config.int(S.patience) { a += ["--patience", "\(p)"] }
         for h in hyperparameters(model: model) { a += ["--hp", h] }
@@ -223,7 +229,9 @@ public struct StagePlanner: Sendable {
 
     func cvStage() -> Stage {
         Stage(name: .cv,
-              commands: models.map { StageCommand(arguments: ["cv", layout.dataset, "--model", $0, "--folds", "\(cvFolds)", "-o", layout.cv($0)], stdoutFile: nil) },
+              commands: models.map {
+                  StageCommand(arguments: ["cv", layout.dataset, "--model", $0, "--folds", "\(cvFolds)", "-o", layout.cv($0)] + trainingOptions(model: $0), stdoutFile: nil)
+              },
               inputs: [layout.dataset], outputs: models.map { layout.cv($0) })
     }
 

@@ -55,8 +55,10 @@ final class StageArgumentTests: XCTestCase {
             ["evaluate", "/w/models/rf/model.safetensors", "/w/dataset", "--split", "test", "-o", "/w/models/rf/eval"],
         ])
         XCTAssertEqual(s[5].commands.map(\.arguments), [
-            ["cv", "/w/dataset", "--model", "cnn-lstm", "--folds", "3", "-o", "/w/cv/cnn-lstm"],
-            ["cv", "/w/dataset", "--model", "rf", "--folds", "3", "-o", "/w/cv/rf"],
+            ["cv", "/w/dataset", "--model", "cnn-lstm", "--folds", "3", "-o", "/w/cv/cnn-lstm", "--preset", "seed000", "--epochs", "30",
+             "--batch", "512", "--optimizer", "sgd", "--lr", "0.01", "--seed", "7", "--patience", "4", "--hp", "dropout=0.2", "--hp", "units=16,32"],
+            ["cv", "/w/dataset", "--model", "rf", "--folds", "3", "-o", "/w/cv/rf", "--preset", "seed000", "--epochs", "30",
+             "--batch", "512", "--optimizer", "sgd", "--lr", "0.01", "--seed", "7", "--patience", "4", "--hp", "dropout=0.2"],
         ])
         XCTAssertEqual(s[6].commands[0].arguments, [
             "predict", "/w/models/rf/model.safetensors", "/w/cube", "-o", "/w/map.tif", "--mask", "/l/forest_loss.tif",
@@ -69,7 +71,9 @@ final class StageArgumentTests: XCTestCase {
         let train = s[3].commands[0].arguments
         XCTAssertEqual(train[train.firstIndex(of: "--epochs").map { $0 + 1 } ?? 0], "2")
         XCTAssertTrue(s[2].commands[0].arguments.joined(separator: " ").contains("--folds 2"))
-        XCTAssertEqual(s[5].commands[0].arguments, ["cv", "/w/dataset", "--model", "cnn-lstm", "--folds", "2", "-o", "/w/cv/cnn-lstm"])
+        XCTAssertEqual(Array(s[5].commands[0].arguments.prefix(8)), ["cv", "/w/dataset", "--model", "cnn-lstm", "--folds", "2", "-o", "/w/cv/cnn-lstm"])
+        let cv = s[5].commands[0].arguments
+        XCTAssertEqual(cv[cv.firstIndex(of: "--epochs").map { $0 + 1 } ?? 0], "2", "each fold trains with the quick epochs too")
     }
 
     func testShardGoesOnlyToCubeAndPredict() throws {

@@ -20,7 +20,7 @@ final class StudyPipelineTests: XCTestCase {
     }
 
     /// Runs pipelines/NAME.yaml with --quick on the test archive; returns the work folder.
-    func runStudy(_ name: String) throws -> String {
+    func runStudy(_ name: String, extra: [String] = []) throws -> String {
         let archive = try archive()
         let path = Self.repo + "/pipelines/\(name).yaml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -29,7 +29,7 @@ final class StudyPipelineTests: XCTestCase {
         var args = ["run", path, "--quick", "--set", "archive=\(archive)", "--set", "workdir=\(work)",
                     "--set", "samples.labels=\(archive)/labels/\(labels)"]
         if text.contains("forest_loss.tif") { args += ["--set", "predict.mask=\(archive)/labels/forest_loss.tif"] }
-        let r = try SitscubeBinary.run(args)
+        let r = try SitscubeBinary.run(args + extra)
         XCTAssertEqual(r.status, 0, "\(name): \(r.stderr.suffix(2000))")
         XCTAssertTrue(FileManager.default.fileExists(atPath: work + "/report.md"), name)
         return work
@@ -68,7 +68,9 @@ final class StudyPipelineTests: XCTestCase {
     }
 
     func testS2Landcover() throws {
-        let work = try runStudy("s2-landcover")
+        // The paper's map model (spatiotemp-cnn) takes minutes per 16k px on 2 cores; the map
+        // stage is checked here with the study's pixel model.
+        let work = try runStudy("s2-landcover", extra: ["--set", "predict.model=tempcnn"])
         for m in ["tempcnn", "cnn3d-cls", "cnn2d-stack", "spatiotemp-cnn", "rf"] { try assertTrained(work, model: m) }
         try assertMap(work)
     }
@@ -76,5 +78,11 @@ final class StudyPipelineTests: XCTestCase {
     func testS2Parcels() throws {
         let work = try runStudy("s2-parcels")
         for m in ["cnn-gru", "gru-stats", "parcel-cnn", "parcel-convlstm"] { try assertTrained(work, model: m) }
+    }
+
+    func testS2Roads() throws {
+        let work = try runStudy("s2-roads")
+        try assertTrained(work, model: "unet-convlstm")
+        try assertMap(work)
     }
 }
