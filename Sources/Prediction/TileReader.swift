@@ -14,11 +14,7 @@ enum BorderPolicy: String {
     /// The cube index that window index `i` reads: itself inside, its mirror image, or nil (NaN).
     static func source(_ i: Int, count n: Int, policy: BorderPolicy) -> Int? {
         if i >= 0 && i < n { return i }
-        guard policy == .reflect else { return nil }
-        guard n > 1 else { return 0 }
-        let period = 2 * (n - 1)
-        let m = ((i % period) + period) % period
-        return m < n ? m : period - m
+        return policy == .reflect ? reflectIndex(i, count: n) : nil
     }
 }
 

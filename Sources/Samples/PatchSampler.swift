@@ -1,3 +1,4 @@
+import Cube
 import Foundation
 import GeoIO
 
@@ -228,11 +229,7 @@ public enum PatchSampler {
         if i >= 0 && i < n { return i }
         switch pad {
         case .nan, .skip: return nil
-        case .reflect:
-            guard n > 1 else { return 0 }
-            let period = 2 * (n - 1)
-            let m = ((i % period) + period) % period
-            return m < n ? m : period - m
+        case .reflect: return reflectIndex(i, count: n)
         }
     }
 
